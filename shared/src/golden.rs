@@ -1,0 +1,475 @@
+//! Golden-output tests: run a lesson binary as a learner would and compare
+//! what it prints with the golden files kept in the lesson folder.
+//!
+//! ```text
+//! lessons/join/golden/<variant>.stdout   what the variant prints
+//! lessons/join/golden/<variant>.stderr   only for variants that print to stderr
+//! ```
+//!
+//! What truly varies between runs is redacted to a placeholder before the
+//! comparison; the placeholders are defined once, in [`redactions`]:
+//!
+//! | placeholder | replaces                                         | example in the output   |
+//! |-------------|--------------------------------------------------|-------------------------|
+//! | `[PID]`     | the number after `pid`                           | `pid 4242`, `ppid=17`   |
+//! | `[TID]`     | the number after `tid`                           | `tid 4243`              |
+//! | `[ELAPSED]` | a measured duration, printed with decimals       | `1.00s`, `102.35ms`     |
+//!
+//! A golden may also use snapbox's `[..]` (any text within a line) where a
+//! value is unspecified, and a comment beside the check must say why.
+//!
+//! Two kinds of check, chosen per variant:
+//! - [`Check::exact`]: the output is the golden, line for line. For everything
+//!   whose order the program guarantees (joins, channels, locks, barriers).
+//! - [`Check::interleaved`]: threads printing at the same time. Each named
+//!   thread's own lines must come in their golden order, and every other line
+//!   (an *anchor*, printed by `main` around the threads) must stay where it is,
+//!   but lines of different threads may interleave in any way.
+//!
+//! `SNAPSHOTS=overwrite cargo test` (or `cargo xtask bless`) rewrites a golden
+//! that no longer matches; review the diff before committing it.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::Duration;
+
+use regex::Regex;
+use snapbox::report::Palette;
+use snapbox::{Assert, Data, Redactions, assert::Action};
+
+/// How long one run of a lesson may take before the test fails. Generous:
+/// lessons finish in seconds, but CI machines are shared and slow.
+pub const RUN_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The course's placeholders for what varies between runs.
+pub fn redactions() -> Redactions {
+    let mut redactions = Redactions::new();
+    let patterns = [
+        ("[PID]", r"(?i:pid)[ =:#]{0,2}(?<redacted>\d+)"),
+        ("[TID]", r"(?i:tid)[ =:#]{0,2}(?<redacted>\d+)"),
+        // A panic message names the thread and its id: thread 'T1' (4243) panicked
+        ("[TID]", r"thread '[^']*' \((?<redacted>\d+)\) panicked"),
+        ("[ELAPSED]", r"\b\d+\.\d+(?:s|ms|µs|ns)\b"),
+    ];
+    for (placeholder, pattern) in patterns {
+        let pattern = Regex::new(pattern).expect("placeholder pattern");
+        redactions
+            .insert(placeholder, pattern)
+            .expect("placeholder");
+    }
+    redactions
+}
+
+/// How one variant's output is checked.
+#[derive(Debug, Clone, Copy)]
+pub struct Check {
+    variant: &'static str,
+    threads: &'static [&'static str],
+    may_omit: &'static [&'static str],
+    exit_code: i32,
+}
+
+impl Check {
+    /// The output must equal the golden, line for line.
+    pub const fn exact(variant: &'static str) -> Self {
+        Check {
+            variant,
+            threads: &[],
+            may_omit: &[],
+            exit_code: 0,
+        }
+    }
+
+    /// Lines starting with one of `thread_prefixes` belong to that thread:
+    /// each thread's lines keep their golden order, but the threads' lines may
+    /// interleave. Every other line is an anchor and keeps its place.
+    pub const fn interleaved(
+        variant: &'static str,
+        thread_prefixes: &'static [&'static str],
+    ) -> Self {
+        Check {
+            variant,
+            threads: thread_prefixes,
+            may_omit: &[],
+            exit_code: 0,
+        }
+    }
+
+    /// Lines the program may or may not print (say why beside the check):
+    /// each may appear at most once and is otherwise ignored.
+    pub const fn may_omit(mut self, lines: &'static [&'static str]) -> Self {
+        self.may_omit = lines;
+        self
+    }
+
+    /// The exit status the variant must end with (0 unless set).
+    pub const fn exit_code(mut self, code: i32) -> Self {
+        self.exit_code = code;
+        self
+    }
+
+    pub fn variant(&self) -> &'static str {
+        self.variant
+    }
+}
+
+/// A lesson binary and its golden folder.
+pub struct Lesson {
+    bin: PathBuf,
+    golden_dir: PathBuf,
+}
+
+impl Lesson {
+    /// `bin` is `env!("CARGO_BIN_EXE_lesson-<name>")` and `manifest_dir` is
+    /// `env!("CARGO_MANIFEST_DIR")`: cargo builds the binary before the test,
+    /// so a missing binary is a compile error, never a skipped test.
+    pub fn new(bin: &str, manifest_dir: &str) -> Self {
+        Lesson {
+            bin: PathBuf::from(bin),
+            golden_dir: Path::new(manifest_dir).join("golden"),
+        }
+    }
+
+    /// Runs the lesson binary with `args`, as `cargo run -p lesson-<name> -- args`
+    /// would, in a clean environment (no `RUST_BACKTRACE`, no locale) and with
+    /// a time limit.
+    pub fn run(&self, args: &[&str]) -> Output {
+        // On timeout snapbox kills the child, which then fails its exit-status check.
+        snapbox::cmd::Command::new(&self.bin)
+            .args(args)
+            .env_clear()
+            .timeout(RUN_TIMEOUT)
+            .output()
+            .unwrap_or_else(|err| panic!("cannot run {}: {err}", self.bin.display()))
+    }
+
+    /// Runs one variant and checks its exit status, stdout and stderr.
+    #[track_caller]
+    pub fn check(&self, check: Check) {
+        let output = self.run(&[check.variant]);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(check.exit_code),
+            "variant {} ended with {} (stderr: {stderr})",
+            check.variant,
+            output.status,
+        );
+        self.compare(&check, "stdout", &stdout);
+        let stderr_golden = self.golden_path(check.variant, "stderr");
+        if stderr_golden.exists() {
+            self.compare(&check, "stderr", &stderr);
+        } else {
+            assert!(
+                stderr.is_empty(),
+                "variant {} printed to stderr:\n{stderr}",
+                check.variant
+            );
+        }
+    }
+
+    /// Runs the lesson with no argument, as a learner's first `cargo run`
+    /// does, and checks that it runs exactly these variants, in this order,
+    /// each under its heading and each section passing its variant's check.
+    #[track_caller]
+    pub fn check_all(&self, checks: &[Check]) {
+        let output = self.run(&[]);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "full run ended with {}: {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let sections = split_sections(&stdout);
+        let ran: Vec<&str> = sections.iter().map(|(name, _)| *name).collect();
+        let expected: Vec<&str> = checks.iter().map(|c| c.variant).collect();
+        assert_eq!(ran, expected, "the variants of a full run, in order");
+        for ((_, section), check) in sections.iter().zip(checks) {
+            let golden = self.read_golden(check.variant, "stdout");
+            if let Err(why) = equivalent(&golden, &redactions().redact(section), check) {
+                panic!(
+                    "variant {} in the full run: {why}\n--- section ---\n{section}",
+                    check.variant
+                );
+            }
+        }
+    }
+
+    /// Checks the command-line contract: `--help` lists every variant, and an
+    /// unknown variant or flag is refused with a message and exit status 2.
+    #[track_caller]
+    pub fn check_command_line(&self, checks: &[Check]) {
+        let help = self.run(&["--help"]);
+        assert!(help.status.success(), "--help failed");
+        let help = String::from_utf8_lossy(&help.stdout);
+        for check in checks {
+            assert!(
+                help.contains(&format!("- {}:", check.variant)),
+                "--help does not list variant {}:\n{help}",
+                check.variant
+            );
+        }
+        for wrong in [&["no-such-variant"][..], &["--no-such-flag"], &["a", "b"]] {
+            let output = self.run(wrong);
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(
+                output.status.code(),
+                Some(2),
+                "{wrong:?} must exit with status 2"
+            );
+            assert!(
+                stderr.starts_with("error: ") && stderr.contains("Usage:"),
+                "{wrong:?} must explain itself and show the usage:\n{stderr}"
+            );
+            assert!(output.stdout.is_empty(), "{wrong:?} printed to stdout");
+        }
+    }
+
+    fn golden_path(&self, variant: &str, stream: &str) -> PathBuf {
+        self.golden_dir.join(format!("{variant}.{stream}"))
+    }
+
+    fn read_golden(&self, variant: &str, stream: &str) -> String {
+        let path = self.golden_path(variant, stream);
+        std::fs::read_to_string(&path).unwrap_or_else(|err| {
+            panic!(
+                "no golden file {} ({err}); create it with `cargo xtask bless`",
+                path.display()
+            )
+        })
+    }
+
+    #[track_caller]
+    fn compare(&self, check: &Check, stream: &str, actual: &str) {
+        let path = self.golden_path(check.variant, stream);
+        let bless = std::env::var("SNAPSHOTS").is_ok_and(|v| v == "overwrite");
+        let redacted = redactions().redact(actual);
+        let verdict = if !path.exists() {
+            Err(format!("no golden file {}", path.display()))
+        } else if check.threads.is_empty() && check.may_omit.is_empty() {
+            // snapbox gives the clearest diff for a line-for-line comparison.
+            Assert::new()
+                .action(Action::Verify)
+                .palette(Palette::plain())
+                .redact_with(redactions())
+                .try_eq(
+                    Some(&format!("{} {stream}", check.variant)),
+                    Data::text(actual.to_owned()),
+                    Data::read_from(&path, None),
+                )
+                .map_err(|err| err.to_string())
+        } else {
+            equivalent(&self.read_golden(check.variant, stream), &redacted, check)
+        };
+        match verdict {
+            Ok(()) => {}
+            Err(_) if bless => {
+                std::fs::create_dir_all(&self.golden_dir).expect("create golden folder");
+                std::fs::write(&path, &redacted).expect("write golden");
+                eprintln!("blessed {}", path.display());
+            }
+            Err(why) => panic!(
+                "{} of variant {} does not match {}:\n{why}\n--- actual (redacted) ---\n{redacted}\n\
+                 If the change is intended: cargo xtask bless, then review the diff.",
+                stream,
+                check.variant,
+                path.display()
+            ),
+        }
+    }
+}
+
+/// Splits a full run's stdout into (variant, section) at the headings.
+fn split_sections(stdout: &str) -> Vec<(&str, String)> {
+    let mut sections: Vec<(&str, String)> = Vec::new();
+    for line in stdout.lines() {
+        if let Some(name) = crate::lesson::heading_variant(line) {
+            sections.push((name, String::new()));
+        } else if let Some((_, section)) = sections.last_mut() {
+            section.push_str(line);
+            section.push('\n');
+        }
+    }
+    // The blank line that separates one section from the next heading.
+    let last = sections.len().saturating_sub(1);
+    for (index, (_, section)) in sections.iter_mut().enumerate() {
+        if index < last && section.ends_with("\n\n") {
+            section.pop();
+        }
+    }
+    sections
+}
+
+/// Whether `actual` (already redacted) is an allowed form of `golden` under
+/// `check`; otherwise, why not.
+pub fn equivalent(golden: &str, actual: &str, check: &Check) -> Result<(), String> {
+    let golden = without_omissible(golden, check.may_omit)?;
+    let actual = without_omissible(actual, check.may_omit)?;
+    let golden = segments(&golden, check.threads);
+    let actual = segments(&actual, check.threads);
+    if golden.anchors.len() != actual.anchors.len() {
+        return Err(format!(
+            "expected {} anchor lines (lines no thread prefix claims), found {}: {:?}",
+            golden.anchors.len(),
+            actual.anchors.len(),
+            actual.anchors
+        ));
+    }
+    for (want, got) in golden.anchors.iter().zip(&actual.anchors) {
+        if !line_matches(want, got) {
+            return Err(format!("anchor line {got:?} should be {want:?}"));
+        }
+    }
+    for (segment, (want, got)) in golden.threads.iter().zip(&actual.threads).enumerate() {
+        for (prefix, (want, got)) in check.threads.iter().zip(want.iter().zip(got)) {
+            let same =
+                want.len() == got.len() && want.iter().zip(got).all(|(w, g)| line_matches(w, g));
+            if !same {
+                return Err(format!(
+                    "thread {prefix:?} after anchor {segment}: expected its lines {want:?}, found {got:?}"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The lines of an output, split at anchors: `threads[segment][thread]` holds
+/// the lines of `thread` between anchor `segment - 1` and anchor `segment`.
+struct Segments<'a> {
+    anchors: Vec<&'a str>,
+    threads: Vec<Vec<Vec<&'a str>>>,
+}
+
+fn segments<'a>(text: &'a str, prefixes: &[&str]) -> Segments<'a> {
+    let mut split = Segments {
+        anchors: Vec::new(),
+        threads: vec![vec![Vec::new(); prefixes.len()]],
+    };
+    for line in text.lines() {
+        match prefixes.iter().position(|p| line.starts_with(p)) {
+            Some(thread) => split.threads.last_mut().expect("one segment")[thread].push(line),
+            None => {
+                split.anchors.push(line);
+                split.threads.push(vec![Vec::new(); prefixes.len()]);
+            }
+        }
+    }
+    split
+}
+
+/// Drops the lines that `may_omit` allows to be missing. The very last line
+/// may also be cut short: a thread that the end of the process stops in the
+/// middle of printing leaves half a line (which a full run then ends with a
+/// newline of its own before the next heading).
+fn without_omissible(text: &str, may_omit: &[&str]) -> Result<String, String> {
+    let mut kept = String::new();
+    let mut seen = vec![0; may_omit.len()];
+    let last = text.lines().count().saturating_sub(1);
+    for (index, line) in text.lines().enumerate() {
+        let omissible = |o: &&str| {
+            line_matches(o, line) || (index == last && !line.is_empty() && o.starts_with(line))
+        };
+        match may_omit.iter().position(omissible) {
+            Some(index) => seen[index] += 1,
+            None => {
+                kept.push_str(line);
+                kept.push('\n');
+            }
+        }
+    }
+    match may_omit.iter().zip(&seen).find(|(_, n)| **n > 1) {
+        Some((line, n)) => Err(format!("{line:?} may appear at most once, found {n} times")),
+        None => Ok(kept),
+    }
+}
+
+/// `want` matches `got` if equal, where `[..]` in `want` stands for any text.
+fn line_matches(want: &str, got: &str) -> bool {
+    let mut pieces = want.split("[..]");
+    let first = pieces.next().unwrap_or_default();
+    let Some(mut rest) = got.strip_prefix(first) else {
+        return false;
+    };
+    let pieces: Vec<&str> = pieces.collect();
+    let Some((last, middle)) = pieces.split_last() else {
+        return rest.is_empty();
+    };
+    for piece in middle {
+        match rest.find(piece) {
+            Some(at) => rest = &rest[at + piece.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BOTH: Check = Check::interleaved("both", &["T1", "T2"]);
+
+    #[test]
+    fn interleaving_keeps_each_threads_order_and_the_anchors() {
+        let golden = "start\nT1 a\nT1 b\nT2 a\nT2 b\nall done\n";
+        assert!(equivalent(golden, golden, &BOTH).is_ok());
+        let mixed = "start\nT2 a\nT1 a\nT2 b\nT1 b\nall done\n";
+        assert!(equivalent(golden, mixed, &BOTH).is_ok());
+        let t1_reversed = "start\nT1 b\nT2 a\nT1 a\nT2 b\nall done\n";
+        assert!(equivalent(golden, t1_reversed, &BOTH).is_err());
+        let crossed_anchor = "start\nT1 a\nT2 a\nT2 b\nall done\nT1 b\n";
+        assert!(equivalent(golden, crossed_anchor, &BOTH).is_err());
+        let missing = "start\nT1 a\nT2 a\nT2 b\nall done\n";
+        assert!(equivalent(golden, missing, &BOTH).is_err());
+        let extra_anchor = "start\nT1 a\nT1 b\nT2 a\nT2 b\nall done\nbye\n";
+        assert!(equivalent(golden, extra_anchor, &BOTH).is_err());
+    }
+
+    #[test]
+    fn an_omissible_line_may_be_missing_but_not_doubled() {
+        let check = Check::exact("x").may_omit(&["T1 Start"]);
+        let golden = "all done\nT1 Start\n";
+        assert!(equivalent(golden, "all done\n", &check).is_ok());
+        assert!(equivalent(golden, "T1 Start\nall done\n", &check).is_ok());
+        assert!(equivalent(golden, "T1 Start\nall done\nT1 Start\n", &check).is_err());
+        assert!(equivalent(golden, "T1 Start\nall done\nT1 Finish\n", &check).is_err());
+        // Cut short by the end of the process: only as the very last line.
+        assert!(equivalent(golden, "all done\nT1 St", &check).is_ok());
+        assert!(equivalent(golden, "T1 St\nall done\n", &check).is_err());
+    }
+
+    #[test]
+    fn wildcards_match_any_text_within_a_line() {
+        assert!(line_matches("job1 [..]", "job1 23"));
+        assert!(line_matches("a [..] b [..] c", "a 1 b 2 c"));
+        assert!(!line_matches("job1 [..]", "job2 23"));
+        assert!(!line_matches("a[..]ab", "ab"));
+        assert!(line_matches("exact", "exact"));
+        assert!(!line_matches("exact", "exact!"));
+    }
+
+    #[test]
+    fn placeholders_replace_what_varies() {
+        let redacted = redactions().redact("pid 4242, ppid=17, tid 99 took 1.25s and 3.50ms");
+        assert_eq!(
+            redacted,
+            "pid [PID], ppid=[PID], tid [TID] took [ELAPSED] and [ELAPSED]"
+        );
+        let redacted = redactions().redact("thread 'T1' (6562) panicked at x.rs:3:4:");
+        assert_eq!(redacted, "thread 'T1' ([TID]) panicked at x.rs:3:4:");
+        assert_eq!(redactions().redact("sleeps 100ms"), "sleeps 100ms");
+    }
+
+    #[test]
+    fn a_full_run_splits_at_headings() {
+        let stdout = "=== [1/2] a: first ===\none\n\n=== [2/2] b: second ===\ntwo\n\n";
+        let sections = split_sections(stdout);
+        assert_eq!(
+            sections,
+            vec![("a", "one\n".to_owned()), ("b", "two\n\n".to_owned())]
+        );
+    }
+}

@@ -1,0 +1,105 @@
+//! What the operating system knows about this process.
+//!
+//! Rust's standard library keeps no registry of live threads (Python's
+//! `threading.enumerate()` has one). The kernel does: on Linux every thread of
+//! a process is a directory under `/proc/self/task`, named by its thread id,
+//! with the thread's name in `comm`.
+
+use std::io;
+
+/// One thread of this process, as the kernel sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OsThread {
+    /// The kernel's thread id (what `gettid()` returns).
+    pub tid: u32,
+    /// The kernel's name for the thread: at most 15 bytes, cut short if longer.
+    pub name: String,
+    /// Whether this is the thread that `main` runs on (its id is the process id).
+    pub is_main: bool,
+}
+
+/// Every thread of this process: the main thread first, the others by name.
+///
+/// Thread ids are handed out by the kernel and not in any order we can rely
+/// on, so they don't decide the order of the list.
+#[cfg(target_os = "linux")]
+pub fn threads() -> io::Result<Vec<OsThread>> {
+    let pid = std::process::id();
+    let mut threads = Vec::new();
+    for entry in std::fs::read_dir("/proc/self/task")? {
+        let entry = entry?;
+        let Some(tid) = entry.file_name().to_str().and_then(|s| s.parse().ok()) else {
+            continue;
+        };
+        // A thread can end between read_dir and this read: then it is no longer alive.
+        let Ok(comm) = std::fs::read_to_string(entry.path().join("comm")) else {
+            continue;
+        };
+        threads.push(OsThread {
+            tid,
+            name: comm.trim_end_matches('\n').to_owned(),
+            is_main: tid == pid,
+        });
+    }
+    threads.sort_by(|a, b| (!a.is_main, &a.name, a.tid).cmp(&(!b.is_main, &b.name, b.tid)));
+    Ok(threads)
+}
+
+/// Every thread of this process (needs Linux's `/proc`).
+#[cfg(not(target_os = "linux"))]
+pub fn threads() -> io::Result<Vec<OsThread>> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "listing a process's threads needs Linux's /proc",
+    ))
+}
+
+/// The kernel's id of the calling thread.
+#[cfg(target_os = "linux")]
+pub fn current_tid() -> io::Result<u32> {
+    // "/proc/thread-self" links to "<pid>/task/<tid>".
+    let link = std::fs::read_link("/proc/thread-self")?;
+    link.file_name()
+        .and_then(|s| s.to_str())
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| io::Error::other("unexpected /proc/thread-self link"))
+}
+
+/// The kernel's id of the calling thread (needs Linux's `/proc`).
+#[cfg(not(target_os = "linux"))]
+pub fn current_tid() -> io::Result<u32> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "thread ids need Linux's /proc",
+    ))
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+
+    #[test]
+    fn a_running_thread_is_listed_under_its_name_and_gone_after_join() {
+        let (started_tx, started_rx) = mpsc::channel();
+        let (finish_tx, finish_rx) = mpsc::channel::<()>();
+        let worker = std::thread::Builder::new()
+            .name("os-test-worker".into())
+            .spawn(move || {
+                started_tx.send(current_tid().unwrap()).unwrap();
+                finish_rx.recv().ok();
+            })
+            .unwrap();
+        let worker_tid = started_rx.recv().unwrap();
+
+        let listed = threads().unwrap();
+        assert!(listed[0].is_main, "main thread first: {listed:?}");
+        assert_eq!(listed[0].tid, std::process::id());
+        let worker_entry = listed.iter().find(|t| t.tid == worker_tid).unwrap();
+        assert_eq!(worker_entry.name, "os-test-worker");
+
+        drop(finish_tx);
+        worker.join().unwrap();
+        assert!(threads().unwrap().iter().all(|t| t.tid != worker_tid));
+    }
+}
