@@ -98,13 +98,9 @@ impl Lesson {
         for (index, variant) in self.variants.iter().enumerate() {
             let mut stdout = std::io::stdout().lock();
             let separator = if index > 0 { "\n" } else { "" };
-            let printed = write!(
-                stdout,
-                "{separator}{}\n",
-                heading(index + 1, total, variant)
-            )
-            // The child writes to the same stdout: what we printed must be out first.
-            .and_then(|()| stdout.flush());
+            let printed = writeln!(stdout, "{separator}{}", heading(index + 1, total, variant))
+                // The child writes to the same stdout: what we printed must be out first.
+                .and_then(|()| stdout.flush());
             if printed.is_err() {
                 // Nobody reads our output any more (e.g. `| head`): stop quietly.
                 return ExitCode::FAILURE;

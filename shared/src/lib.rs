@@ -10,6 +10,7 @@
 //! Nothing in here starts a thread or a process on a lesson's behalf, except
 //! re-running the lesson binary itself once per variant.
 
+pub mod course;
 #[cfg(feature = "golden")]
 pub mod golden;
 pub mod lesson;

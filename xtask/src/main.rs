@@ -1,1 +1,276 @@
-fn main() {}
+//! `cargo xtask <command>`: the course's own tasks.
+//!
+//! - `ci`      format check, clippy with `-D warnings`, every test, the book
+//! - `bless`   rewrite the golden files from the lessons' real output
+//! - `book`    build the book (installs a pinned mdbook locally if needed)
+//! - `tour`    run every lesson in course order
+//! - `stress`  run golden tests many times with the other core busy
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+/// The mdbook the book is built with, installed into `target/tools` when the
+/// machine has no mdbook of this version.
+const MDBOOK_VERSION: &str = "0.5.4";
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "Tasks of the threads-and-processes course"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Everything CI checks: fmt, clippy -D warnings, cargo test --workspace, the book.
+    Ci,
+    /// Rewrite golden files that no longer match (review `git diff` afterwards).
+    Bless {
+        /// Only these packages, e.g. lesson-join (default: the whole workspace).
+        #[arg(short, long = "package")]
+        packages: Vec<String>,
+    },
+    /// Build the book into book/build (or serve it with live reload).
+    Book {
+        /// Serve on localhost and rebuild on change, instead of building once.
+        #[arg(long)]
+        serve: bool,
+    },
+    /// Run every lesson, in course order, as a learner would.
+    Tour,
+    /// Run the tests of some packages many times in a row, with a busy loop on
+    /// another core, and count the passes.
+    Stress {
+        /// Packages to test, e.g. lesson-join.
+        #[arg(short, long = "package", required = true)]
+        packages: Vec<String>,
+        /// How many runs.
+        #[arg(long, default_value_t = 30)]
+        runs: u32,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Task::Ci => ci(),
+        Task::Bless { packages } => bless(&packages),
+        Task::Book { serve } => book(serve),
+        Task::Tour => tour(),
+        Task::Stress { packages, runs } => stress(&packages, runs),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_owned()
+}
+
+fn cargo() -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.current_dir(workspace_root());
+    command
+}
+
+/// Runs a command to completion, echoing it first; an error if it fails.
+fn run(step: &str, command: &mut Command) -> Result {
+    eprintln!("\n==> {step}");
+    let started = Instant::now();
+    let status = command
+        .status()
+        .map_err(|err| format!("{step}: cannot start: {err}"))?;
+    if !status.success() {
+        return Err(format!("{step} failed ({status})"));
+    }
+    eprintln!("==> {step}: ok in {:.0?}", started.elapsed());
+    Ok(())
+}
+
+fn ci() -> Result {
+    run(
+        "cargo fmt --check",
+        cargo().args(["fmt", "--all", "--", "--check"]),
+    )?;
+    run(
+        "cargo clippy -D warnings",
+        cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    run(
+        "cargo test --workspace",
+        cargo().args(["test", "--workspace"]),
+    )?;
+    book(false)
+}
+
+fn bless(packages: &[String]) -> Result {
+    let mut command = cargo();
+    command.arg("test").env("SNAPSHOTS", "overwrite");
+    if packages.is_empty() {
+        command.arg("--workspace");
+    }
+    for package in packages {
+        command.args(["--package", package]);
+    }
+    run("cargo test with SNAPSHOTS=overwrite", &mut command)?;
+    eprintln!("\nReview what changed before committing:  git diff -- lessons/*/golden");
+    Ok(())
+}
+
+fn book(serve: bool) -> Result {
+    let mdbook = mdbook()?;
+    let root = workspace_root();
+    let mut command = Command::new(mdbook);
+    command
+        .arg(if serve { "serve" } else { "build" })
+        .arg(root.join("book"));
+    run("mdbook", &mut command)?;
+    if !serve {
+        eprintln!(
+            "The book is in {}",
+            root.join("book/build/index.html").display()
+        );
+    }
+    Ok(())
+}
+
+/// An mdbook of the pinned version: on the PATH, in target/tools, or freshly
+/// installed there from crates.io.
+fn mdbook() -> Result<PathBuf> {
+    let local = workspace_root().join("target/tools/bin/mdbook");
+    for candidate in [PathBuf::from("mdbook"), local.clone()] {
+        if is_mdbook_version(&candidate) {
+            return Ok(candidate);
+        }
+    }
+    run(
+        &format!("cargo install mdbook {MDBOOK_VERSION} into target/tools"),
+        cargo().args([
+            "install",
+            "mdbook",
+            "--locked",
+            "--version",
+            MDBOOK_VERSION,
+            "--root",
+            "target/tools",
+        ]),
+    )?;
+    if is_mdbook_version(&local) {
+        Ok(local)
+    } else {
+        Err(format!(
+            "{} is not mdbook {MDBOOK_VERSION}",
+            local.display()
+        ))
+    }
+}
+
+fn is_mdbook_version(program: &Path) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| {
+            String::from_utf8_lossy(&out.stdout).trim() == format!("mdbook v{MDBOOK_VERSION}")
+        })
+}
+
+fn tour() -> Result {
+    let root = workspace_root();
+    let mut missing = Vec::new();
+    for name in shared::course::LESSONS {
+        if !root.join("lessons").join(name).join("Cargo.toml").exists() {
+            missing.push(name);
+            continue;
+        }
+        println!("\n############ lesson-{name} ############");
+        run(
+            &format!("cargo run -p lesson-{name}"),
+            cargo().args(["run", "--quiet", "--package", &format!("lesson-{name}")]),
+        )?;
+    }
+    if !missing.is_empty() {
+        println!("\nNot written yet: {}", missing.join(", "));
+    }
+    Ok(())
+}
+
+fn stress(packages: &[String], runs: u32) -> Result {
+    let package_args: Vec<&str> = packages
+        .iter()
+        .flat_map(|p| ["--package", p.as_str()])
+        .collect();
+    run(
+        "build the tests once",
+        cargo().args(["test", "--no-run"]).args(&package_args),
+    )?;
+
+    // Keep one core busy for the whole run, as a noisy shared machine would.
+    let stop = Arc::new(AtomicBool::new(false));
+    let busy = {
+        let stop = Arc::clone(&stop);
+        std::thread::spawn(move || {
+            let mut x = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(7));
+            }
+        })
+    };
+
+    let logs = workspace_root().join("target/stress");
+    std::fs::create_dir_all(&logs).map_err(|e| e.to_string())?;
+    let mut passed = 0;
+    for attempt in 1..=runs {
+        let output = cargo()
+            .args(["test", "--quiet"])
+            .args(&package_args)
+            .output()
+            .map_err(|e| e.to_string())?;
+        if output.status.success() {
+            passed += 1;
+        } else {
+            let log = logs.join(format!("failure-{attempt}.log"));
+            let mut text = output.stdout;
+            text.extend_from_slice(&output.stderr);
+            std::fs::write(&log, text).map_err(|e| e.to_string())?;
+            eprintln!("run {attempt}: FAILED, log in {}", log.display());
+        }
+        eprint!("\r{attempt}/{runs} runs, {passed} passed ");
+    }
+    stop.store(true, Ordering::Relaxed);
+    busy.join().ok();
+    eprintln!();
+    println!(
+        "stress: {passed}/{runs} runs of `cargo test {}` passed with the other core busy",
+        package_args.join(" ")
+    );
+    if passed == runs {
+        Ok(())
+    } else {
+        Err(format!("{} of {runs} runs failed", runs - passed))
+    }
+}
