@@ -54,6 +54,25 @@ pub fn threads() -> io::Result<Vec<OsThread>> {
     ))
 }
 
+/// Waits until the kernel no longer lists thread `tid` (at most `timeout`);
+/// whether it is gone.
+///
+/// `JoinHandle::join` returns as soon as the thread has handed over its
+/// result, on its way out; the kernel takes the thread off its list a moment
+/// later. A count taken right after `join` can still include it.
+pub fn wait_until_gone(tid: u32, timeout: std::time::Duration) -> io::Result<bool> {
+    let give_up = std::time::Instant::now() + timeout;
+    loop {
+        if threads()?.iter().all(|t| t.tid != tid) {
+            return Ok(true);
+        }
+        if std::time::Instant::now() >= give_up {
+            return Ok(false);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
+
 /// The kernel's id of the calling thread.
 #[cfg(target_os = "linux")]
 pub fn current_tid() -> io::Result<u32> {
@@ -100,6 +119,7 @@ mod tests {
 
         drop(finish_tx);
         worker.join().unwrap();
-        assert!(threads().unwrap().iter().all(|t| t.tid != worker_tid));
+        let gone = wait_until_gone(worker_tid, std::time::Duration::from_secs(10)).unwrap();
+        assert!(gone, "thread {worker_tid} still listed after join");
     }
 }
