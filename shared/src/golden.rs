@@ -14,6 +14,7 @@
 //! | `[PID]`     | the number after `pid`                           | `pid 4242`, `ppid=17`   |
 //! | `[TID]`     | the number after `tid`                           | `tid 4243`              |
 //! | `[ELAPSED]` | a measured duration, printed with decimals       | `1.00s`, `102.35ms`     |
+//! | `[LINE]`    | line and column in a panic message               | `panicked at src/main.rs:20:5:` |
 //!
 //! A golden may also use snapbox's `[..]` (any text within a line) where a
 //! value is unspecified, and a comment beside the check must say why.
@@ -50,6 +51,8 @@ pub fn redactions() -> Redactions {
         // A panic message names the thread and its id: thread 'T1' (4243) panicked
         ("[TID]", r"thread '[^']*' \((?<redacted>\d+)\) panicked"),
         ("[ELAPSED]", r"\b\d+\.\d+(?:s|ms|µs|ns)\b"),
+        // Where a panic happened: moves whenever the lesson's code is edited.
+        ("[LINE]", r"panicked at [^\s:]+:(?<redacted>\d+:\d+):"),
     ];
     for (placeholder, pattern) in patterns {
         let pattern = Regex::new(pattern).expect("placeholder pattern");
@@ -459,7 +462,7 @@ mod tests {
             "pid [PID], ppid=[PID], tid [TID] took [ELAPSED] and [ELAPSED]"
         );
         let redacted = redactions().redact("thread 'T1' (6562) panicked at x.rs:3:4:");
-        assert_eq!(redacted, "thread 'T1' ([TID]) panicked at x.rs:3:4:");
+        assert_eq!(redacted, "thread 'T1' ([TID]) panicked at x.rs:[LINE]:");
         assert_eq!(redactions().redact("sleeps 100ms"), "sleeps 100ms");
     }
 

@@ -14,11 +14,9 @@ const JOIN_BOTH: Check = Check::interleaved("join-both", &["T1", "T2"]);
 const ENDING: Check =
     Check::exact("ending").may_omit(&["running on number:23", "running on number:34"]);
 /// The two scoped threads print in either order, both before "ending!".
-const SCOPE: Check =
-    Check::interleaved("scope", &["running on number:23", "running on number:34"]);
+const SCOPE: Check = Check::interleaved("scope", &["running on number:23", "running on number:34"]);
 const JOIN_TIMEOUT: Check = Check::exact("join-timeout");
-/// The panic message goes to stderr (golden/panic.stderr, where `[..]` stands
-/// for the source line and column); main's lines are ordered by the join.
+/// The panic message goes to stderr (golden/panic.stderr); main's lines are ordered by the join.
 const PANIC: Check = Check::exact("panic");
 
 shared::golden_tests!(env!("CARGO_BIN_EXE_lesson-join"), {

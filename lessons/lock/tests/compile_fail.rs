@@ -1,0 +1,139 @@
+//! The lesson claims that safe Rust refuses to compile Python's unlocked
+//! counter. This test keeps the claim true: it feeds each program in
+//! `compile_fail/` to rustc, checks that rustc refuses it with the expected
+//! error code, and compares rustc's whole verdict with the `.stderr` file
+//! beside the program, which the book shows.
+//!
+//! (A `compile_fail,E0499` doctest would not do: rustdoc checks the error code
+//! of such a test on nightly only, and on stable any error at all passes.)
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The compiler that cargo uses, when `RUSTC` says so; else `rustc` from PATH.
+fn rustc() -> std::ffi::OsString {
+    std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into())
+}
+
+/// A folder for rustc's output (there should be none), removed on drop, also
+/// when an assertion fails.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let path = std::env::temp_dir().join(format!(
+            "lesson-lock-compile-fail-{}-{name}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&path).expect("create a temporary folder");
+        TempDir(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// What may differ between two machines with the same compiler: where the
+/// standard library's source lives (`/rustc/<commit>/library/...`, or a local
+/// copy), and whether rustc can show that source. Such a location becomes
+/// `[..]/library/...:[..]`, and any source lines shown below it are dropped.
+fn normalize(verdict: &str) -> String {
+    let mut normalized = String::new();
+    let mut in_std_snippet = false;
+    for line in verdict.lines() {
+        if let Some(location) = std_location(line) {
+            normalized.push_str(&location);
+            normalized.push('\n');
+            in_std_snippet = true;
+            continue;
+        }
+        if in_std_snippet && !line.is_empty() {
+            continue;
+        }
+        in_std_snippet = false;
+        normalized.push_str(line);
+        normalized.push('\n');
+    }
+    normalized
+}
+
+/// `  --> /rustc/<commit>/library/std/src/x.rs:203:34` becomes
+/// `  --> [..]/library/std/src/x.rs:[..]`; any other line gives None.
+fn std_location(line: &str) -> Option<String> {
+    let (indent, path) = line.split_once("--> ")?;
+    if !indent.trim().is_empty() {
+        return None;
+    }
+    let path = &path[path.find("/library/")?..];
+    let mut parts = path.rsplitn(3, ':');
+    let (_column, _line, file) = (parts.next()?, parts.next()?, parts.next()?);
+    Some(format!("{indent}--> [..]{file}:[..]"))
+}
+
+/// Compiles `compile_fail/<name>.rs` in that folder (so that rustc names the
+/// file without a path), checks that rustc refuses it with `error[<code>]`,
+/// and compares the verdict with `compile_fail/<name>.stderr`.
+#[track_caller]
+fn refused(name: &str, code: &str) {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("compile_fail");
+    let out = TempDir::new(name);
+    let output = Command::new(rustc())
+        .current_dir(&folder)
+        .args([
+            "--edition",
+            "2024",
+            "--crate-type",
+            "bin",
+            "--color",
+            "never",
+        ])
+        .arg("--out-dir")
+        .arg(&out.0)
+        .arg(format!("{name}.rs"))
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .expect("cannot run rustc (set RUSTC to the compiler's path)");
+    let verdict = normalize(&String::from_utf8_lossy(&output.stderr));
+    assert!(
+        !output.status.success(),
+        "compile_fail/{name}.rs compiled, but the lesson says it must not:\n{verdict}"
+    );
+    assert!(
+        verdict.starts_with(&format!("error[{code}]")),
+        "compile_fail/{name}.rs must be refused with error[{code}], rustc said:\n{verdict}"
+    );
+
+    let golden = folder.join(format!("{name}.stderr"));
+    let expected = std::fs::read_to_string(&golden).unwrap_or_default();
+    if verdict != expected {
+        if std::env::var("SNAPSHOTS").is_ok_and(|v| v == "overwrite") {
+            std::fs::write(&golden, &verdict).expect("write the verdict");
+            eprintln!("blessed {}", golden.display());
+        } else {
+            panic!(
+                "rustc's verdict on compile_fail/{name}.rs differs from {}:\n\
+                 --- expected ---\n{expected}\n--- rustc said (normalized) ---\n{verdict}\n\
+                 If the new wording is right: SNAPSHOTS=overwrite cargo test -p lesson-lock, \
+                 then review the diff.",
+                golden.display()
+            );
+        }
+    }
+}
+
+/// Two scoped threads each doing `global_num += 1` on one local variable:
+/// both closures need it mutably at the same time.
+#[test]
+fn unlocked_counter_is_refused() {
+    refused("counter", "E0499");
+}
+
+/// The same with a `static mut` global, as Python wrote it: touching it is
+/// `unsafe`, and safe code may not.
+#[test]
+fn unlocked_static_counter_is_refused() {
+    refused("counter_static", "E0133");
+}

@@ -1,0 +1,50 @@
+//! Every variant of lesson-lock against its golden file in `golden/`.
+
+use shared::golden::Check;
+
+/// A channel and a barrier fix the stage-1 lines (T1's, then T2's) and put
+/// both stage-2 lines after them; which stage-2 line comes first is up to the
+/// scheduler. Both show `a : 3`, whatever their order.
+const STAGES: Check = Check::interleaved("stages", &["T1, stage 2", "T2, stage 2"]);
+/// The two jobs take turns at the lock step by step, as the scheduler
+/// decides: the lines interleave, and the value each step prints depends on
+/// how many steps the other job has taken so far (hence `[..]`). Each job's
+/// ten lines keep their order, and the total after both joins is exactly 110.
+const JOBS_NO_LOCK: Check = Check::interleaved("jobs-no-lock", &["job1", "job2"]);
+/// job2 starts only once job1 holds the lock: the order is certain.
+const JOBS_LOCK: Check = Check::exact("jobs-lock");
+/// The threads run at the same time: their two lines come in either order,
+/// and the numbers depend on how the loops overlapped (hence `[..]`): the
+/// lost updates cannot be predicted, not even whether there are any.
+const COUNTER_LOAD_STORE: Check = Check::interleaved("counter-load-store", &["test1", "test2"]);
+/// Either thread may finish first, and what it sees then depends on how far
+/// the other has got (hence `[..]`); the total is exactly 2000000.
+const COUNTER_FETCH_ADD: Check = Check::interleaved("counter-fetch-add", &["test1", "test2"]);
+/// Exact: each thread prints while it holds the lock, so the first line says
+/// 1000000 and the second 2000000. Only which thread got the lock first is
+/// unspecified (the `[..]` in `test[..]`).
+const COUNTER_LOCK: Check = Check::exact("counter-lock");
+/// Exact but for the durations ([ELAPSED]); both totals are 2000000.
+const GRANULARITY: Check = Check::exact("granularity");
+/// Each thread is joined before the next starts: the order is certain.
+const PRINT_TIME: Check = Check::exact("print-time");
+const BALANCE: Check = Check::exact("balance");
+/// The panic message goes to stderr (golden/panic-unlocks.stderr); main's
+/// lines are ordered by the join.
+const PANIC_UNLOCKS: Check = Check::exact("panic-unlocks");
+/// Exact: the other thread runs (and is joined) while main holds the lock.
+const RLOCK: Check = Check::exact("rlock");
+
+shared::golden_tests!(env!("CARGO_BIN_EXE_lesson-lock"), {
+    stages: STAGES,
+    jobs_no_lock: JOBS_NO_LOCK,
+    jobs_lock: JOBS_LOCK,
+    counter_load_store: COUNTER_LOAD_STORE,
+    counter_fetch_add: COUNTER_FETCH_ADD,
+    counter_lock: COUNTER_LOCK,
+    granularity: GRANULARITY,
+    print_time: PRINT_TIME,
+    balance: BALANCE,
+    panic_unlocks: PANIC_UNLOCKS,
+    rlock: RLOCK,
+});
