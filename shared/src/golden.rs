@@ -409,6 +409,44 @@ fn line_matches(want: &str, got: &str) -> bool {
     rest.len() >= last.len() && rest.ends_with(last)
 }
 
+/// Declares the golden tests of a lesson: one `#[test]` per variant, in
+/// course order, plus `all_variants_in_order` (the run with no argument) and
+/// `command_line` (`--help`, and exit status 2 for a wrong variant or flag).
+///
+/// ```text
+/// shared::golden_tests!(env!("CARGO_BIN_EXE_lesson-join"), {
+///     no_join: NO_JOIN,
+///     join: JOIN,
+/// });
+/// ```
+#[macro_export]
+macro_rules! golden_tests {
+    ($bin:expr, { $($test:ident: $check:expr),+ $(,)? }) => {
+        fn lesson() -> $crate::golden::Lesson {
+            $crate::golden::Lesson::new($bin, env!("CARGO_MANIFEST_DIR"))
+        }
+
+        const ALL: &[$crate::golden::Check] = &[$($check),+];
+
+        $(
+            #[test]
+            fn $test() {
+                lesson().check($check);
+            }
+        )+
+
+        #[test]
+        fn all_variants_in_order() {
+            lesson().check_all(ALL);
+        }
+
+        #[test]
+        fn command_line() {
+            lesson().check_command_line(ALL);
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -475,42 +513,4 @@ mod tests {
             vec![("a", "one\n".to_owned()), ("b", "two\n\n".to_owned())]
         );
     }
-}
-
-/// Declares the golden tests of a lesson: one `#[test]` per variant, in
-/// course order, plus `all_variants_in_order` (the run with no argument) and
-/// `command_line` (`--help`, and exit status 2 for a wrong variant or flag).
-///
-/// ```text
-/// shared::golden_tests!(env!("CARGO_BIN_EXE_lesson-join"), {
-///     no_join: NO_JOIN,
-///     join: JOIN,
-/// });
-/// ```
-#[macro_export]
-macro_rules! golden_tests {
-    ($bin:expr, { $($test:ident: $check:expr),+ $(,)? }) => {
-        fn lesson() -> $crate::golden::Lesson {
-            $crate::golden::Lesson::new($bin, env!("CARGO_MANIFEST_DIR"))
-        }
-
-        const ALL: &[$crate::golden::Check] = &[$($check),+];
-
-        $(
-            #[test]
-            fn $test() {
-                lesson().check($check);
-            }
-        )+
-
-        #[test]
-        fn all_variants_in_order() {
-            lesson().check_all(ALL);
-        }
-
-        #[test]
-        fn command_line() {
-            lesson().check_command_line(ALL);
-        }
-    };
 }
