@@ -230,6 +230,10 @@ impl Lesson {
         }
     }
 
+    pub(crate) fn bin(&self) -> &Path {
+        &self.bin
+    }
+
     fn golden_path(&self, variant: &str, stream: &str) -> PathBuf {
         self.golden_dir.join(format!("{variant}.{stream}"))
     }

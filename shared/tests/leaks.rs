@@ -1,0 +1,51 @@
+//! The leak checks must catch what they claim to catch. A shell stands in for
+//! a lesson that misbehaves (the checks run it with an empty PATH, hence the
+//! absolute paths).
+#![cfg(target_os = "linux")]
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use shared::golden::Lesson;
+
+fn shell() -> Lesson {
+    Lesson::new("/bin/sh", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fails(check: impl FnOnce()) -> bool {
+    catch_unwind(AssertUnwindSafe(check)).is_err()
+}
+
+#[test]
+fn the_leak_checks_catch_leaks_and_pass_clean_runs() {
+    let sh = shell();
+    // Clean: a child that is waited for.
+    sh.check_leaves_nothing(&["-c", "/bin/sleep 0.01; exit 0"]);
+    // An orphan still running when the "lesson" ends.
+    assert!(fails(
+        || sh.check_leaves_nothing(&["-c", "/bin/sleep 30 & exit 0"])
+    ));
+    // A temporary file.
+    assert!(fails(|| sh.check_leaves_nothing(&[
+        "-c",
+        "/usr/bin/touch \"$TMPDIR/left\""
+    ])));
+    // A shared-memory segment.
+    let name = format!("/dev/shm/course-leak-test-{}", std::process::id());
+    assert!(fails(|| sh.check_leaves_nothing(&[
+        "-c",
+        &format!("/usr/bin/touch {name}")
+    ])));
+    assert!(
+        !std::path::Path::new(&name).exists(),
+        "the check removes what it finds"
+    );
+
+    // Ctrl-C: the whole group dies and nothing is left.
+    sh.check_interrupt_leaves_nothing(&["-c", "echo ready; /bin/sleep 30"], "ready");
+    // Ctrl-C, but a child survives it (a non-interactive shell starts
+    // background jobs with SIGINT ignored) and is orphaned.
+    let survivor = "echo ready; /bin/sleep 30 & wait";
+    assert!(fails(
+        || sh.check_interrupt_leaves_nothing(&["-c", survivor], "ready")
+    ));
+}
