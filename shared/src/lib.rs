@@ -5,6 +5,7 @@
 //!   every variant in order under headings when none is named.
 //! - [`os`]: what the operating system knows about this process (its threads).
 //! - [`worker`]: starting this same program again in a worker role.
+//! - [`say!`]: `println!` whose line stays whole when processes share stdout.
 //! - [`golden`] (feature `golden`, for tests): runs a lesson binary and checks
 //!   its output against the golden files in the lesson folder.
 //! - [`leaks`] (feature `golden`, Linux): checks that a lesson, run to the end
@@ -21,6 +22,7 @@ pub mod golden;
 pub mod leaks;
 pub mod lesson;
 pub mod os;
+pub mod say;
 pub mod worker;
 
 pub use lesson::{Lesson, Variant};
