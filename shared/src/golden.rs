@@ -230,6 +230,7 @@ impl Lesson {
         }
     }
 
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))] // used by the Linux-only leak checks
     pub(crate) fn bin(&self) -> &Path {
         &self.bin
     }
