@@ -11,6 +11,8 @@
 
 use std::io::Write;
 use std::process::{Command, ExitCode};
+#[cfg(unix)]
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::builder::{PossibleValue, PossibleValuesParser};
 use clap::{Arg, ArgAction};
@@ -94,6 +96,18 @@ impl Lesson {
                 return ExitCode::FAILURE;
             }
         };
+        // Ctrl-C reaches every process of the terminal's foreground group: the
+        // variant's processes handle it (or die of it). We only note it, wait
+        // for the variant to end, and then end the same way, as a shell's
+        // `system()` does, so that no variant is left unwaited for.
+        #[cfg(unix)]
+        let interrupted = {
+            static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+            // A caught signal goes back to its default action across exec, so
+            // the variants still get the ordinary Ctrl-C.
+            signal_hook::flag::register(signal_hook::consts::SIGINT, &INTERRUPTED).ok();
+            &INTERRUPTED
+        };
         let total = self.variants.len();
         for (index, variant) in self.variants.iter().enumerate() {
             let mut stdout = std::io::stdout().lock();
@@ -107,6 +121,11 @@ impl Lesson {
             }
             drop(stdout);
             let status = Command::new(&exe).arg(variant.name).status();
+            #[cfg(unix)]
+            if interrupted.load(Ordering::Relaxed) {
+                signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGINT).ok();
+                return ExitCode::from(130); // if SIGINT's default action did not end us
+            }
             match status {
                 Ok(status) if status.success() => {}
                 Ok(status) => {
