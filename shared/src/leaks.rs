@@ -176,7 +176,14 @@ impl Scene {
             problems.push(format!("temporary file left behind: {}", path.display()));
         }
         std::fs::remove_dir_all(&self.tmpdir).ok();
+        // A new entry that a live process still has open or mapped belongs to
+        // someone else running at the same time (another test binary on the
+        // same machine); what nobody holds any more was left behind.
+        let held = shm_in_use();
         for name in shm_entries().difference(&self.shm_before) {
+            if held.contains(name) {
+                continue;
+            }
             problems.push(format!(
                 "shared-memory segment left behind: /dev/shm/{name}"
             ));
@@ -194,6 +201,33 @@ fn shm_entries() -> BTreeSet<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The /dev/shm entries that some process has open or mapped.
+fn shm_in_use() -> BTreeSet<String> {
+    let mut held = BTreeSet::new();
+    for process in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let path = process.path();
+        if let Ok(maps) = std::fs::read_to_string(path.join("maps")) {
+            for line in maps.lines() {
+                if let Some((_, name)) = line.split_once("/dev/shm/") {
+                    held.insert(name.trim_end_matches(" (deleted)").to_owned());
+                }
+            }
+        }
+        for fd in std::fs::read_dir(path.join("fd"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            if let Ok(target) = std::fs::read_link(fd.path())
+                && let Ok(name) = target.strip_prefix("/dev/shm")
+            {
+                held.insert(name.to_string_lossy().into_owned());
+            }
+        }
+    }
+    held
 }
 
 /// The children of this process as (pid, state, name), after killing the

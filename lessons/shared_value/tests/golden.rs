@@ -1,0 +1,47 @@
+//! Every variant of lesson-shared_value against its golden file in `golden/`.
+//!
+//! A segment's name carries the parent's pid (`pid[PID]` in the goldens).
+
+use shared::golden::Check;
+
+const VALUE_ARRAY: Check = Check::exact("value-array");
+/// The child prints before it ends, the parent only after it has waited for
+/// that: the order is certain.
+const NEGATE: Check = Check::exact("negate");
+/// The two jobs run at the same time (a start barrier makes sure they
+/// overlap), so their lines interleave as the scheduler decides, and the value
+/// each line shows depends on what the other job did meanwhile: two lines may
+/// show the same number, and an update may be lost, so the total is `[..]` too.
+/// Each job's ten lines keep their order; the parent's lines come before the
+/// jobs start and after both are joined.
+const JOBS_NO_LOCK: Check = Check::interleaved("jobs-no-lock", &["job1:", "job2:"]);
+/// The two processes' `v|` pieces interleave as the scheduler decides and may
+/// collide, hence `[..]` for each value; there are always ten pieces, and the
+/// final line comes after both joins.
+const ADD_NO_LOCK: Check = Check::exact("add-no-lock");
+/// How many load + store increments get lost depends on how the two processes
+/// overlapped: unpredictable, not even whether there are any (`[..]`).
+/// fetch_add loses none: that line is exact.
+const LOST_UPDATES: Check = Check::exact("lost-updates");
+/// job2 starts only once job1 holds the lock, and job1 lets go only after its
+/// ten lines: the order is certain.
+const JOBS_LOCK: Check = Check::exact("jobs-lock");
+/// p2 (+3) starts only once p1 (+1) holds the lock: the order is certain.
+const ADD_LOCK: Check = Check::exact("add-lock");
+/// The holder prints, then exits; the parent prints only after it has waited
+/// for that. The holder is dead, so the parent's try must fail: certain.
+const HOLDER_DIES: Check = Check::exact("holder-dies");
+/// The parent writes, starts the child, and reads only after it has ended.
+const STRING: Check = Check::exact("string");
+
+shared::golden_tests!(env!("CARGO_BIN_EXE_lesson-shared_value"), {
+    value_array: VALUE_ARRAY,
+    negate: NEGATE,
+    jobs_no_lock: JOBS_NO_LOCK,
+    add_no_lock: ADD_NO_LOCK,
+    lost_updates: LOST_UPDATES,
+    jobs_lock: JOBS_LOCK,
+    add_lock: ADD_LOCK,
+    holder_dies: HOLDER_DIES,
+    string: STRING,
+});
