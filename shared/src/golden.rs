@@ -15,6 +15,8 @@
 //! | `[TID]`     | the number after `tid`                           | `tid 4243`              |
 //! | `[ELAPSED]` | a measured duration, printed with decimals       | `1.00s`, `102.35ms`     |
 //! | `[LINE]`    | line and column in a panic message               | `panicked at src/main.rs:20:5:` |
+//! | `[PERCENT]` | a measured percentage                            | `163%`, `99.5%`         |
+//! | `[RATIO]`   | a measured ratio such as a speedup, with decimals | `1.93x`                 |
 //!
 //! A golden may also use snapbox's `[..]` (any text within a line) where a
 //! value is unspecified, and a comment beside the check must say why.
@@ -51,6 +53,9 @@ pub fn redactions() -> Redactions {
         // A panic message names the thread and its id: thread 'T1' (4243) panicked
         ("[TID]", r"thread '[^']*' \((?<redacted>\d+)\) panicked"),
         ("[ELAPSED]", r"\b\d+\.\d+(?:s|ms|µs|ns)\b"),
+        // Measured figures: a CPU utilisation or a share, and a speedup.
+        ("[PERCENT]", r"\b\d+(?:\.\d+)?%"),
+        ("[RATIO]", r"\b\d+\.\d+x\b"),
         // Where a panic happened: moves whenever the lesson's code is edited.
         ("[LINE]", r"panicked at [^\s:]+:(?<redacted>\d+:\d+):"),
     ];
@@ -507,6 +512,10 @@ mod tests {
         let redacted = redactions().redact("thread 'T1' (6562) panicked at x.rs:3:4:");
         assert_eq!(redacted, "thread 'T1' ([TID]) panicked at x.rs:[LINE]:");
         assert_eq!(redactions().redact("sleeps 100ms"), "sleeps 100ms");
+        assert_eq!(
+            redactions().redact("cpu 163% and 99.5%, speedup 1.93x, 4 workers"),
+            "cpu [PERCENT] and [PERCENT], speedup [RATIO], 4 workers"
+        );
     }
 
     #[test]
