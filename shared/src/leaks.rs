@@ -19,7 +19,7 @@
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
-use std::os::unix::process::CommandExt;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
@@ -27,7 +27,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use nix::sys::signal::{Signal, kill, killpg};
+use nix::sys::signal::{SigHandler, SigSet, SigmaskHow, Signal, kill, killpg, signal, sigprocmask};
 use nix::sys::wait::{WaitPidFlag, waitpid};
 use nix::unistd::Pid;
 
@@ -111,9 +111,15 @@ impl Lesson {
             "{args:?} never printed a line containing {after:?}; it printed:\n{}",
             seen.join("\n")
         );
+        let Some(status) = status else {
+            panic!("{args:?} did not end within {RUN_TIMEOUT:?} of SIGINT");
+        };
+        // Killed by SIGINT, or ended with 130 (128 + SIGINT) as a program
+        // that handles Ctrl-C reports it; not a normal end, which would mean
+        // that SIGINT never reached it.
         assert!(
-            status.is_some(),
-            "{args:?} did not end within {RUN_TIMEOUT:?} of SIGINT"
+            status.signal() == Some(Signal::SIGINT as i32) || status.code() == Some(130),
+            "{args:?} ended with {status} after SIGINT, as if it never got it"
         );
         assert!(
             problems.is_empty(),
@@ -158,6 +164,20 @@ impl Scene {
             .env("TMPDIR", &self.tmpdir)
             .stdin(Stdio::null())
             .stderr(Stdio::null());
+        // A test runner started in the background may itself ignore or block
+        // SIGINT, and children inherit both. The lesson gets Ctrl-C as a
+        // program started from a terminal does.
+        // SAFETY: between fork and exec only async-signal-safe calls are
+        // allowed; sigaction and sigprocmask are.
+        unsafe {
+            command.pre_exec(|| {
+                signal(Signal::SIGINT, SigHandler::SigDfl).map_err(std::io::Error::from)?;
+                let mut sigint = SigSet::empty();
+                sigint.add(Signal::SIGINT);
+                sigprocmask(SigmaskHow::SIG_UNBLOCK, Some(&sigint), None)
+                    .map_err(std::io::Error::from)
+            });
+        }
         command
     }
 

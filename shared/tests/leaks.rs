@@ -41,7 +41,7 @@ fn the_leak_checks_catch_leaks_and_pass_clean_runs() {
     );
 
     // Ctrl-C: the whole group dies and nothing is left.
-    sh.check_interrupt_leaves_nothing(&["-c", "echo ready; /bin/sleep 30"], "ready");
+    sh.check_interrupt_leaves_nothing(&["-c", "echo ready; exec /bin/sleep 30"], "ready");
     // Ctrl-C, but a child survives it (a non-interactive shell starts
     // background jobs with SIGINT ignored) and is orphaned.
     let survivor = "echo ready; /bin/sleep 30 & wait";
