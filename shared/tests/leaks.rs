@@ -42,9 +42,9 @@ fn the_leak_checks_catch_leaks_and_pass_clean_runs() {
 
     // Ctrl-C: the whole group dies and nothing is left.
     sh.check_interrupt_leaves_nothing(&["-c", "echo ready; exec /bin/sleep 30"], "ready");
-    // Ctrl-C, but a child survives it (a non-interactive shell starts
-    // background jobs with SIGINT ignored) and is orphaned.
-    let survivor = "echo ready; /bin/sleep 30 & wait";
+    // Ctrl-C, but a child that ignores it survives and is orphaned. It says
+    // "ready" only once it ignores SIGINT, so the signal cannot come too early.
+    let survivor = "(trap '' INT; echo ready; exec /bin/sleep 30) & wait";
     assert!(fails(
         || sh.check_interrupt_leaves_nothing(&["-c", survivor], "ready")
     ));
