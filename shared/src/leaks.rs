@@ -196,8 +196,11 @@ impl Scene {
         // A new entry that a live process still has open or mapped belongs to
         // someone else running at the same time (another test binary on the
         // same machine); what nobody holds any more was left behind.
+        // List first, then look who holds what: an entry made after the
+        // listing is not ours to judge.
+        let now = shm_entries();
         let held = shm_in_use();
-        for name in shm_entries().difference(&self.shm_before) {
+        for name in now.difference(&self.shm_before) {
             if held.contains(name) {
                 continue;
             }
