@@ -15,6 +15,7 @@
 //! | `[TID]`     | the number after `tid`                           | `tid 4243`              |
 //! | `[ELAPSED]` | a measured duration, printed with decimals       | `1.00s`, `102.35ms`     |
 //! | `[LINE]`    | line and column in a panic message               | `panicked at src/main.rs:20:5:` |
+//! | `[PORT]`    | the port after an IP address or `localhost`      | `127.0.0.1:40123`       |
 //! | `[PERCENT]` | a measured percentage                            | `163%`, `99.5%`         |
 //! | `[RATIO]`   | a measured ratio such as a speedup, with decimals | `1.93x`                 |
 //!
@@ -53,6 +54,11 @@ pub fn redactions() -> Redactions {
         // A panic message names the thread and its id: thread 'T1' (4243) panicked
         ("[TID]", r"thread '[^']*' \((?<redacted>\d+)\) panicked"),
         ("[ELAPSED]", r"\b\d+\.\d+(?:s|ms|µs|ns)\b"),
+        // The port the kernel picked for a listener on port 0.
+        (
+            "[PORT]",
+            r"(?:\b\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]|\blocalhost):(?<redacted>\d{1,5})\b",
+        ),
         // Measured figures: a CPU utilisation or a share, and a speedup.
         ("[PERCENT]", r"\b\d+(?:\.\d+)?%"),
         ("[RATIO]", r"\b\d+\.\d+x\b"),
@@ -72,6 +78,8 @@ pub fn redactions() -> Redactions {
 #[derive(Debug, Clone, Copy)]
 pub struct Check {
     variant: &'static str,
+    /// The command line, when it is not just the variant's name.
+    args: Option<&'static [&'static str]>,
     threads: &'static [&'static str],
     may_omit: &'static [&'static str],
     exit_code: i32,
@@ -82,6 +90,7 @@ impl Check {
     pub const fn exact(variant: &'static str) -> Self {
         Check {
             variant,
+            args: None,
             threads: &[],
             may_omit: &[],
             exit_code: 0,
@@ -97,6 +106,7 @@ impl Check {
     ) -> Self {
         Check {
             variant,
+            args: None,
             threads: thread_prefixes,
             may_omit: &[],
             exit_code: 0,
@@ -107,6 +117,13 @@ impl Check {
     /// each may appear at most once and is otherwise ignored.
     pub const fn may_omit(mut self, lines: &'static [&'static str]) -> Self {
         self.may_omit = lines;
+        self
+    }
+
+    /// Runs the lesson with these arguments instead of the variant's name
+    /// (the golden file is still `<variant>.stdout`).
+    pub const fn args(mut self, args: &'static [&'static str]) -> Self {
+        self.args = Some(args);
         self
     }
 
@@ -154,7 +171,10 @@ impl Lesson {
     /// Runs one variant and checks its exit status, stdout and stderr.
     #[track_caller]
     pub fn check(&self, check: Check) {
-        let output = self.run(&[check.variant]);
+        let output = match check.args {
+            Some(args) => self.run(args),
+            None => self.run(&[check.variant]),
+        };
         let stdout = String::from_utf8_lossy(&output.stdout);
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(
@@ -512,6 +532,10 @@ mod tests {
         let redacted = redactions().redact("thread 'T1' (6562) panicked at x.rs:3:4:");
         assert_eq!(redacted, "thread 'T1' ([TID]) panicked at x.rs:[LINE]:");
         assert_eq!(redactions().redact("sleeps 100ms"), "sleeps 100ms");
+        assert_eq!(
+            redactions().redact("on 127.0.0.1:40123 and [::1]:5000, not 10:30"),
+            "on 127.0.0.1:[PORT] and [::1]:[PORT], not 10:30"
+        );
         assert_eq!(
             redactions().redact("cpu 163% and 99.5%, speedup 1.93x, 4 workers"),
             "cpu [PERCENT] and [PERCENT], speedup [RATIO], 4 workers"

@@ -1,0 +1,111 @@
+//! The worker's side of the connection: what Python's
+//! `QueueManager.register('get_task_queue')` and `m.connect()` give a worker,
+//! a stand-in for the manager's queues whose methods are network calls.
+
+use std::net::{TcpStream, ToSocketAddrs};
+use std::time::{Duration, Instant};
+
+use crate::auth::{self, AuthKey, Form};
+use crate::protocol::{Broken, Connection, ToManager, ToWorker};
+
+// ANCHOR: limits
+/// How long connecting to the manager may take.
+const CONNECT_LIMIT: Duration = Duration::from_secs(5);
+/// How long the handshake may take.
+const HANDSHAKE_LIMIT: Duration = Duration::from_secs(5);
+/// How much longer than the wait it asked for the manager may take to
+/// answer a `get`, and how long it may take to acknowledge a result. A
+/// manager that says nothing for longer is taken for gone.
+const REPLY_GRACE: Duration = Duration::from_secs(5);
+// ANCHOR_END: limits
+
+/// What `get` brings back.
+pub enum Got {
+    Task { id: u64, n: u64 },
+    Empty,
+    Finished,
+}
+
+/// The manager's queues, as a worker sees them.
+pub struct RemoteQueues {
+    connection: Connection,
+    manager: String,
+}
+
+impl RemoteQueues {
+    // ANCHOR: connect
+    /// Python: `m = QueueManager(address=..., authkey=...); m.connect()`.
+    /// Returns the form of the handshake we answered the manager's challenge in.
+    pub fn connect(manager: &str, key: &AuthKey) -> Result<(RemoteQueues, Form), String> {
+        let cannot = |why: String| format!("cannot connect to the manager at {manager}: {why}");
+        let addresses = manager
+            .to_socket_addrs()
+            .map_err(|e| cannot(e.to_string()))?;
+        let mut last_error = "the name has no address".to_owned();
+        let mut stream = None;
+        for address in addresses {
+            match TcpStream::connect_timeout(&address, CONNECT_LIMIT) {
+                Ok(connected) => {
+                    stream = Some(connected);
+                    break;
+                }
+                Err(e) => last_error = e.to_string(),
+            }
+        }
+        let stream = stream.ok_or_else(|| cannot(last_error))?;
+        let mut connection = Connection::new(stream).map_err(|e| cannot(e.to_string()))?;
+
+        let deadline = Instant::now() + HANDSHAKE_LIMIT;
+        let form = auth::handshake_as_worker(&mut connection, key, deadline)
+            .map_err(|e| format!("cannot authenticate with the manager at {manager}: {e}"))?;
+        let queues = RemoteQueues {
+            connection,
+            manager: manager.to_owned(),
+        };
+        Ok((queues, form))
+    }
+    // ANCHOR_END: connect
+
+    // ANCHOR: calls
+    /// Python: `task.get(timeout=wait)`.
+    pub fn get(&mut self, wait: Duration) -> Result<Got, String> {
+        let wait_ms = wait.as_millis().try_into().unwrap_or(u64::MAX);
+        match self.call(&ToManager::Get { wait_ms }, wait + REPLY_GRACE)? {
+            ToWorker::Task { id, n } => Ok(Got::Task { id, n }),
+            ToWorker::Empty => Ok(Got::Empty),
+            ToWorker::Finished => Ok(Got::Finished),
+            other => Err(self.unexpected(&other, "get")),
+        }
+    }
+
+    /// Python: `result.put(r)`, and wait for the acknowledgement.
+    pub fn put(&mut self, id: u64, square: u64) -> Result<(), String> {
+        match self.call(&ToManager::Put { id, square }, REPLY_GRACE)? {
+            ToWorker::Ack { id: acknowledged } if acknowledged == id => Ok(()),
+            other => Err(self.unexpected(&other, "put")),
+        }
+    }
+
+    /// Sends a request and waits, at most `limit`, for the manager's reply.
+    fn call(&mut self, request: &ToManager, limit: Duration) -> Result<ToWorker, String> {
+        let reply = self
+            .connection
+            .send(request)
+            .and_then(|()| self.connection.recv(Instant::now() + limit));
+        reply.map_err(|broken| match broken {
+            Broken::Silent => format!(
+                "the manager at {} did not answer within {limit:?}: is it still there?",
+                self.manager
+            ),
+            other => format!("lost the manager at {}: {other}", self.manager),
+        })
+    }
+    // ANCHOR_END: calls
+
+    fn unexpected(&self, reply: &ToWorker, call: &str) -> String {
+        format!(
+            "the manager at {} answered {reply:?} to a {call}: not this protocol",
+            self.manager
+        )
+    }
+}

@@ -1,0 +1,159 @@
+//! The one-command demo's worker processes: started, waited for (always with
+//! a bound), and stopped on Ctrl-C.
+//!
+//! A demo worker is exactly what you would start in a second terminal:
+//! this program with `worker --connect ADDRESS`. The authkey goes to it in
+//! its environment, not on its command line, where `ps` would show it.
+
+use std::net::SocketAddr;
+use std::process::{Child, Command};
+use std::sync::Once;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use parking_lot::Mutex;
+use signal_hook::consts::SIGINT;
+use signal_hook::iterator::Signals;
+
+use crate::AUTHKEY_VAR;
+use crate::auth::AuthKey;
+
+/// How long a worker may take to finish once the job is done.
+const JOIN_LIMIT: Duration = Duration::from_secs(10);
+
+// ANCHOR: start
+/// The demo's worker processes that are not reaped yet, by name.
+static WORKERS: Mutex<Vec<(String, Child)>> = Mutex::new(Vec::new());
+
+/// The demo's workers, while they run. Dropped without `join` (an error, a
+/// panic), it kills and reaps them.
+pub struct Workers(());
+
+/// Starts `count` worker processes, named `worker 1`, `worker 2`, ...
+pub fn start_workers(
+    count: u32,
+    manager: SocketAddr,
+    key: &AuthKey,
+    pause: Duration,
+) -> Result<Workers, String> {
+    stop_workers_on_ctrl_c();
+    let workers_so_far = Workers(()); // if one fails to start, the others stop
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
+    for number in 1..=count {
+        let name = format!("worker {number}");
+        // Held while the worker starts: Ctrl-C waits, then stops it too.
+        let mut workers = WORKERS.lock();
+        let child = Command::new(&exe)
+            .args(["worker", "--connect", &manager.to_string()])
+            .args(["--name", &name, "--pause", &pause.as_secs_f64().to_string()])
+            .env(AUTHKEY_VAR, key.as_text())
+            .spawn()
+            .map_err(|e| format!("cannot start {name}: {e}"))?;
+        workers.push((name, child));
+    }
+    Ok(workers_so_far)
+}
+// ANCHOR_END: start
+
+// ANCHOR: join
+impl Workers {
+    /// Waits for every worker to exit (each has heard `Finished`), and reaps
+    /// it. One that does not exit within `JOIN_LIMIT` is killed and reported.
+    pub fn join(self) -> Result<(), String> {
+        join_workers()
+    }
+}
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        let mut workers = WORKERS.lock();
+        for (_, mut child) in workers.drain(..) {
+            child.kill().ok();
+            child.wait().ok();
+        }
+    }
+}
+
+fn join_workers() -> Result<(), String> {
+    let deadline = Instant::now() + JOIN_LIMIT;
+    let mut failures = Vec::new();
+    loop {
+        // The lock is taken for one look at a time, so that Ctrl-C is never
+        // kept waiting for long.
+        let mut workers = WORKERS.lock();
+        let mut index = 0;
+        while index < workers.len() {
+            match workers[index].1.try_wait() {
+                Ok(None) => index += 1,
+                Ok(Some(status)) => {
+                    let (name, _) = workers.swap_remove(index);
+                    if !status.success() {
+                        failures.push(format!("{name} failed ({status})"));
+                    }
+                }
+                Err(e) => {
+                    let (name, mut child) = workers.swap_remove(index);
+                    child.kill().ok();
+                    child.wait().ok();
+                    failures.push(format!("cannot watch {name}: {e}"));
+                }
+            }
+        }
+        if workers.is_empty() {
+            break;
+        }
+        if Instant::now() > deadline {
+            for (name, mut child) in workers.drain(..) {
+                child.kill().ok();
+                child.wait().ok(); // SIGKILL cannot be ignored: this wait is short
+                failures.push(format!(
+                    "{name} did not exit within {JOIN_LIMIT:?}: killed it"
+                ));
+            }
+            break;
+        }
+        drop(workers);
+        thread::sleep(Duration::from_millis(5));
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("; "))
+    }
+}
+// ANCHOR_END: join
+
+// ANCHOR: ctrl_c
+/// Ctrl-C sends SIGINT to every process of the terminal's foreground group:
+/// the manager and its workers. The workers die of it at once, which is fine
+/// for them (they hold nothing but a socket, which the kernel closes). The
+/// manager must not die before it has reaped them, or they would stay
+/// behind as zombies. So it handles SIGINT: a thread waits for it, takes the
+/// `WORKERS` lock (waiting for a worker being started), kills and reaps
+/// every worker, and ends the program as a Ctrl-C would, with status 130.
+fn stop_workers_on_ctrl_c() {
+    static INSTALLED: Once = Once::new();
+    INSTALLED.call_once(|| {
+        let Ok(mut signals) = Signals::new([SIGINT]) else {
+            return; // then Ctrl-C ends us the default way
+        };
+        thread::Builder::new()
+            .name("ctrl-c".into())
+            .spawn(move || {
+                if signals.forever().next().is_none() {
+                    return;
+                }
+                let mut workers = WORKERS.lock();
+                for (_, child) in workers.iter_mut() {
+                    child.kill().ok();
+                }
+                for (_, child) in workers.iter_mut() {
+                    child.wait().ok();
+                }
+                eprintln!("interrupted: every worker process stopped and reaped");
+                std::process::exit(130); // 128 + SIGINT: what a shell reports for Ctrl-C
+            })
+            .ok();
+    });
+}
+// ANCHOR_END: ctrl_c

@@ -1,0 +1,229 @@
+//! The queues the manager owns.
+//!
+//! In Python's tutorial, `task_queue` and `result_queue` are two ordinary
+//! `Queue` objects in the manager's process; `BaseManager` serves them to
+//! the network, and a worker's `task.get()` is a remote call that runs
+//! `task_queue.get()` in the manager. Nothing about the queues is distributed:
+//! they live in one process, which is what makes them easy to reason about.
+//!
+//! Here too: [`TaskQueue`] lives in the manager's process, the threads that
+//! serve the connections call it, and the results go to the manager's main
+//! function through a channel (the result queue).
+//!
+//! One thing Python's queue cannot do is know whether a task it handed out
+//! was ever done. A `get()` removes the task, and if the worker then dies,
+//! the task is gone. This queue *lends* a task instead: it stays on the
+//! books, marked as taken by that worker, until the worker's result comes
+//! back (the acknowledgement). If the worker's connection breaks first, every
+//! task it held goes back to the front of the queue for another worker.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender};
+use parking_lot::{Condvar, Mutex};
+
+// ANCHOR: queue
+/// A task: square `n`. The id tells its result apart from any other's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Task {
+    pub id: u64,
+    pub n: u64,
+}
+
+/// A result on its way to the manager's main function.
+#[derive(Debug)]
+pub struct Done {
+    pub task: Task,
+    pub square: u64,
+}
+
+/// Which connection holds a task.
+pub type WorkerId = u64;
+
+/// What `take` found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Taken {
+    Task(Task),
+    /// Nothing within the wait (Python: `queue.Empty`).
+    Empty,
+    /// Every task has its result and no more will come.
+    Finished,
+}
+
+pub struct TaskQueue {
+    state: Mutex<State>,
+    /// Signalled whenever a task is put back, a result comes in, or the
+    /// queue is closed: whatever a waiting `take` may be waiting for.
+    changed: Condvar,
+    results: Sender<Done>,
+}
+
+#[derive(Default)]
+struct State {
+    next_id: u64,
+    waiting: VecDeque<Task>,
+    /// Lent out, not acknowledged yet: task id -> (who holds it, the task).
+    taken: HashMap<u64, (WorkerId, Task)>,
+    /// No more tasks will be put.
+    closed: bool,
+}
+// ANCHOR_END: queue
+
+impl TaskQueue {
+    /// The task queue, and the receiving end of the result queue.
+    pub fn new() -> (TaskQueue, Receiver<Done>) {
+        let (results, received) = crossbeam_channel::unbounded();
+        let queue = TaskQueue {
+            state: Mutex::new(State::default()),
+            changed: Condvar::new(),
+            results,
+        };
+        (queue, received)
+    }
+
+    // ANCHOR: put
+    /// Python: `task.put(n)`.
+    pub fn put(&self, n: u64) -> Task {
+        let mut state = self.state.lock();
+        let task = Task {
+            id: state.next_id,
+            n,
+        };
+        state.next_id += 1;
+        state.waiting.push_back(task);
+        self.changed.notify_one();
+        task
+    }
+
+    /// No more tasks will come: once every task has its result, a waiting
+    /// worker hears `Finished` instead of `Empty`. (Python's workers have no
+    /// way to know; the tutorial's worker just stops after ten tries.)
+    pub fn close(&self) {
+        self.state.lock().closed = true;
+        self.changed.notify_all();
+    }
+    // ANCHOR_END: put
+
+    // ANCHOR: take
+    /// Python: `task.get(timeout=wait)`, for the worker on connection
+    /// `worker`. The task is lent, not given: it stays on the books until
+    /// `complete` or `give_back`.
+    pub fn take(&self, worker: WorkerId, wait: Duration) -> Taken {
+        let deadline = Instant::now() + wait;
+        let mut state = self.state.lock();
+        loop {
+            if let Some(task) = state.waiting.pop_front() {
+                state.taken.insert(task.id, (worker, task));
+                return Taken::Task(task);
+            }
+            // Nothing waiting: finished only if nothing is out on loan either,
+            // for a loan may yet come back.
+            if state.closed && state.taken.is_empty() {
+                return Taken::Finished;
+            }
+            if self.changed.wait_until(&mut state, deadline).timed_out() {
+                return Taken::Empty;
+            }
+        }
+    }
+
+    /// The acknowledgement: worker `worker` brings the result of task `id`.
+    /// It counts only if that worker holds that task; so every task has its
+    /// result recorded exactly once, however often it was handed out.
+    pub fn complete(&self, worker: WorkerId, id: u64, square: u64) -> bool {
+        let mut state = self.state.lock();
+        match state.taken.get(&id) {
+            Some(&(holder, task)) if holder == worker => {
+                state.taken.remove(&id);
+                // Under the lock, so that the result and the end of the loan
+                // are one step: nobody can see the one without the other.
+                self.results.send(Done { task, square }).ok();
+                self.changed.notify_all();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Redelivery: the connection of `worker` broke, so the tasks it held go
+    /// back to the front of the queue, in their order. Returns them.
+    pub fn give_back(&self, worker: WorkerId) -> Vec<Task> {
+        let mut state = self.state.lock();
+        let mut lost: Vec<Task> = state
+            .taken
+            .values()
+            .filter(|(holder, _)| *holder == worker)
+            .map(|&(_, task)| task)
+            .collect();
+        lost.sort_by_key(|task| task.id);
+        for task in lost.iter().rev() {
+            state.taken.remove(&task.id);
+            state.waiting.push_front(*task);
+        }
+        self.changed.notify_all();
+        lost
+    }
+    // ANCHOR_END: take
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: Duration = Duration::ZERO;
+
+    #[test]
+    fn a_task_lent_to_a_worker_that_dies_goes_to_another() {
+        let (queue, results) = TaskQueue::new();
+        let a = queue.put(10);
+        let b = queue.put(20);
+        queue.close();
+        assert_eq!(queue.take(1, NOW), Taken::Task(a));
+        assert_eq!(queue.take(2, NOW), Taken::Task(b));
+        // Worker 1 dies holding task a: it goes back, and worker 2 gets it.
+        assert_eq!(queue.give_back(1), vec![a]);
+        assert!(queue.complete(2, b.id, 400));
+        assert_eq!(queue.take(2, NOW), Taken::Task(a));
+        assert!(queue.complete(2, a.id, 100));
+        assert_eq!(queue.take(2, NOW), Taken::Finished);
+        let squares: Vec<u64> = results.try_iter().map(|done| done.square).collect();
+        assert_eq!(squares, vec![400, 100]);
+    }
+
+    #[test]
+    fn a_result_counts_once_and_only_from_the_holder() {
+        let (queue, results) = TaskQueue::new();
+        let a = queue.put(3);
+        assert_eq!(queue.take(1, NOW), Taken::Task(a));
+        assert!(!queue.complete(2, a.id, 9), "worker 2 does not hold it");
+        assert!(queue.complete(1, a.id, 9));
+        assert!(!queue.complete(1, a.id, 9), "a second result is refused");
+        assert_eq!(results.try_iter().count(), 1);
+    }
+
+    #[test]
+    fn not_finished_while_a_task_is_out() {
+        let (queue, _results) = TaskQueue::new();
+        let a = queue.put(3);
+        queue.close();
+        assert_eq!(queue.take(1, NOW), Taken::Task(a));
+        // Worker 2 must wait: worker 1 may still die and give task a back.
+        assert_eq!(queue.take(2, Duration::from_millis(10)), Taken::Empty);
+        assert!(queue.complete(1, a.id, 9));
+        assert_eq!(queue.take(2, NOW), Taken::Finished);
+    }
+
+    #[test]
+    fn a_waiting_take_wakes_up_when_a_task_comes_back() {
+        let (queue, _results) = TaskQueue::new();
+        let a = queue.put(3);
+        queue.close();
+        assert_eq!(queue.take(1, NOW), Taken::Task(a));
+        std::thread::scope(|scope| {
+            let waiter = scope.spawn(|| queue.take(2, Duration::from_secs(30)));
+            queue.give_back(1);
+            assert_eq!(waiter.join().unwrap(), Taken::Task(a));
+        });
+    }
+}

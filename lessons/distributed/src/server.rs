@@ -1,0 +1,284 @@
+//! The manager's network side: Python's `BaseManager` server.
+//!
+//! A thread accepts connections. Each connection gets a thread of its own,
+//! which runs the handshake and then serves the worker's requests from the
+//! [`TaskQueue`]. Every read on a connection has a deadline, and the number
+//! of connections is capped: whatever a peer does, it holds one thread for a
+//! bounded time and a frame's worth of memory.
+
+use std::io;
+use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::os::fd::AsFd;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::Receiver;
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use parking_lot::{Condvar, Mutex};
+use shared::say;
+
+use crate::auth::{self, AuthKey};
+use crate::protocol::{Broken, Connection, ToManager, ToWorker};
+use crate::queues::{Done, Taken, TaskQueue, WorkerId};
+
+// ANCHOR: limits
+/// A peer has this long to complete the handshake.
+const HANDSHAKE_LIMIT: Duration = Duration::from_secs(5);
+/// An authenticated worker must send its next request within this time. It
+/// is longer than the longest pause a worker may make on a task (10 s).
+const IDLE_LIMIT: Duration = Duration::from_secs(30);
+/// The longest a `get` may wait for a task, whatever the worker asks.
+const MAX_WAIT: Duration = Duration::from_secs(5);
+/// Connections served at once; more are turned away at the door.
+const MAX_CONNECTIONS: usize = 32;
+/// How long `shutdown` waits for connected workers to hear `Finished`.
+const GOODBYE_LIMIT: Duration = Duration::from_secs(5);
+// ANCHOR_END: limits
+
+/// A manager serving its queues on a TCP address.
+pub struct Manager {
+    address: SocketAddr,
+    queue: Arc<TaskQueue>,
+    results: Receiver<Done>,
+    stop: Arc<AtomicBool>,
+    acceptor: JoinHandle<()>,
+    workers: Arc<Counter>,
+}
+
+impl Manager {
+    // ANCHOR: start
+    /// Python: `QueueManager(address=..., authkey=...).start()`.
+    pub fn start(listen: &str, key: AuthKey) -> Result<Manager, String> {
+        let address = listen
+            .to_socket_addrs()
+            .map_err(|e| format!("cannot use {listen:?} as an address: {e}"))?
+            .next()
+            .ok_or_else(|| format!("{listen:?} names no address"))?;
+        let listener =
+            TcpListener::bind(address).map_err(|e| format!("cannot listen on {address}: {e}"))?;
+        // Port 0 asks the kernel for a free port: this is the one it chose.
+        let address = listener.local_addr().map_err(|e| e.to_string())?;
+        // So that the accepting thread can look up now and then, to see
+        // whether it should stop (see `accept_connections`).
+        listener.set_nonblocking(true).map_err(|e| e.to_string())?;
+
+        let (queue, results) = TaskQueue::new();
+        let queue = Arc::new(queue);
+        let stop = Arc::new(AtomicBool::new(false));
+        let workers = Arc::new(Counter::default());
+        let acceptor = {
+            let (queue, stop, workers) = (queue.clone(), stop.clone(), workers.clone());
+            thread::Builder::new()
+                .name("accept".into())
+                .spawn(move || accept_connections(listener, key, queue, stop, workers))
+                .map_err(|e| format!("cannot start the accepting thread: {e}"))?
+        };
+        Ok(Manager {
+            address,
+            queue,
+            results,
+            stop,
+            acceptor,
+            workers,
+        })
+    }
+    // ANCHOR_END: start
+
+    /// Where workers connect.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Python: `manager.get_task_queue()`.
+    pub fn task_queue(&self) -> &TaskQueue {
+        &self.queue
+    }
+
+    /// Python: `manager.get_result_queue()`.
+    pub fn result_queue(&self) -> &Receiver<Done> {
+        &self.results
+    }
+
+    /// Python: `manager.shutdown()`. Stops accepting connections, and gives
+    /// the workers still connected a moment to hear that the job is finished
+    /// (so that none of them reports a lost manager), then returns.
+    pub fn shutdown(self) {
+        self.queue.close();
+        self.stop.store(true, Ordering::Relaxed);
+        self.acceptor.join().ok();
+        self.workers.wait_for_zero(GOODBYE_LIMIT);
+    }
+}
+
+// ANCHOR: accept
+fn accept_connections(
+    listener: TcpListener,
+    key: AuthKey,
+    queue: Arc<TaskQueue>,
+    stop: Arc<AtomicBool>,
+    workers: Arc<Counter>,
+) {
+    let connections = Arc::new(Counter::default());
+    let mut next_worker: WorkerId = 0;
+    while !stop.load(Ordering::Relaxed) {
+        // Wait up to 50 ms for a connection, then look at `stop` again.
+        let mut ready = [PollFd::new(listener.as_fd(), PollFlags::POLLIN)];
+        if poll(&mut ready, PollTimeout::from(50u16)).unwrap_or(0) == 0 {
+            continue;
+        }
+        let (stream, peer) = match listener.accept() {
+            Ok(accepted) => accepted,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+            Err(e) => {
+                // Out of file descriptors, for instance: wait, then retry.
+                say!("manager: cannot accept a connection: {e}");
+                thread::sleep(Duration::from_millis(100));
+                continue;
+            }
+        };
+        if connections.count() >= MAX_CONNECTIONS {
+            say!("manager: turned away {peer}: already {MAX_CONNECTIONS} connections");
+            continue; // dropping `stream` closes it
+        }
+        next_worker += 1;
+        let worker = next_worker;
+        let present = connections.enter();
+        let (key, queue, workers) = (key.clone(), queue.clone(), workers.clone());
+        let started = thread::Builder::new()
+            .name(format!("worker {worker}"))
+            .spawn(move || {
+                let _present = present; // leaves the count when the thread ends
+                serve(stream, peer, worker, &key, &queue, &workers);
+            });
+        if let Err(e) = started {
+            say!("manager: cannot serve {peer}: {e}");
+        }
+    }
+}
+// ANCHOR_END: accept
+
+// ANCHOR: serve
+/// One connection, from the handshake to the end.
+fn serve(
+    stream: TcpStream,
+    peer: SocketAddr,
+    worker: WorkerId,
+    key: &AuthKey,
+    queue: &TaskQueue,
+    workers: &Arc<Counter>,
+) {
+    // The listener does not block; the connection must.
+    let connection = stream
+        .set_nonblocking(false)
+        .and_then(|()| Connection::new(stream));
+    let Ok(mut connection) = connection else {
+        return; // the peer is gone already
+    };
+    // Python: Listener.accept() runs deliver_challenge, then answer_challenge.
+    let deadline = Instant::now() + HANDSHAKE_LIMIT;
+    let form = match auth::handshake_as_manager(&mut connection, key, deadline) {
+        Ok(form) => form,
+        Err(why) => {
+            say!("manager: refused {peer}: {why}");
+            return;
+        }
+    };
+    say!("manager: {peer} authenticated ({form})");
+    let _present = workers.enter();
+
+    let outcome = serve_worker(&mut connection, worker, queue);
+    // However the connection ended, the tasks this worker still holds have
+    // no result: they go back on the queue, for another worker.
+    let lost = queue.give_back(worker);
+    if let Err(why) = outcome {
+        say!("manager: lost the worker at {peer}: {why}");
+    }
+    for task in lost {
+        say!(
+            "manager: task {} (n = {}) goes back on the queue",
+            task.id,
+            task.n
+        );
+    }
+}
+
+/// The worker's requests, until it has heard `Finished`.
+fn serve_worker(
+    connection: &mut Connection,
+    worker: WorkerId,
+    queue: &TaskQueue,
+) -> Result<(), Broken> {
+    loop {
+        let request: ToManager = connection.recv(Instant::now() + IDLE_LIMIT)?;
+        let reply = match request {
+            ToManager::Get { wait_ms } => {
+                let wait = Duration::from_millis(wait_ms).min(MAX_WAIT);
+                match queue.take(worker, wait) {
+                    Taken::Task(task) => ToWorker::Task {
+                        id: task.id,
+                        n: task.n,
+                    },
+                    Taken::Empty => ToWorker::Empty,
+                    Taken::Finished => {
+                        connection.send(&ToWorker::Finished)?;
+                        return Ok(());
+                    }
+                }
+            }
+            ToManager::Put { id, square } => {
+                if !queue.complete(worker, id, square) {
+                    return Err(Broken::Violation(format!(
+                        "it sent a result for task {id}, which it does not hold"
+                    )));
+                }
+                ToWorker::Ack { id }
+            }
+        };
+        connection.send(&reply)?;
+    }
+}
+// ANCHOR_END: serve
+
+/// A count of things present (connections, workers), that can be waited on
+/// until it is zero.
+#[derive(Default)]
+struct Counter {
+    count: Mutex<usize>,
+    zero: Condvar,
+}
+
+impl Counter {
+    fn count(&self) -> usize {
+        *self.count.lock()
+    }
+
+    /// Counts one in; the guard counts it out when dropped (also in a panic).
+    fn enter(self: &Arc<Self>) -> Presence {
+        *self.count.lock() += 1;
+        Presence(self.clone())
+    }
+
+    fn wait_for_zero(&self, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        let mut count = self.count.lock();
+        while *count > 0 {
+            if self.zero.wait_until(&mut count, deadline).timed_out() {
+                return;
+            }
+        }
+    }
+}
+
+struct Presence(Arc<Counter>);
+
+impl Drop for Presence {
+    fn drop(&mut self) {
+        let mut count = self.0.count.lock();
+        *count -= 1;
+        if *count == 0 {
+            self.0.zero.notify_all();
+        }
+    }
+}
