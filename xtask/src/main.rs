@@ -5,6 +5,7 @@
 //! - `book`    build the book (installs a pinned mdbook locally if needed)
 //! - `tour`    run every lesson in course order
 //! - `stress`  run golden tests many times with the other core busy
+//! - `measure` lesson gil_efficiency's figures, Rust beside Python, into the book
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -13,6 +14,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
+
+mod measure;
 
 /// The mdbook the book is built with, installed into `target/tools` when the
 /// machine has no mdbook of this version.
@@ -56,6 +59,29 @@ enum Task {
         #[arg(long, default_value_t = 30)]
         runs: u32,
     },
+    /// Measure lesson gil_efficiency on this machine (Rust threads and processes
+    /// beside Python's) and write the table and the chart into the book.
+    Measure {
+        /// The Rust job: Σ(i + i² + i³) for i < this.
+        #[arg(long, default_value_t = 200_000_000)]
+        rust_n: u64,
+        /// The Python job (and the Rust plain run it is compared with).
+        #[arg(long, default_value_t = 4_000_000)]
+        python_n: u64,
+        /// Repetitions of each Rust run; the fastest is kept.
+        #[arg(long, default_value_t = 7)]
+        rust_repeats: u32,
+        /// Repetitions of each Python run; the fastest is kept.
+        #[arg(long, default_value_t = 3)]
+        python_repeats: u32,
+        /// Workers from 1 to this (default: twice the number of cores).
+        #[arg(long)]
+        max_workers: Option<usize>,
+        /// Where to write measured.md and speedup.svg
+        /// (default: book/src/lessons/gil_efficiency).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -66,6 +92,21 @@ fn main() -> ExitCode {
         Task::Book { serve } => book(serve),
         Task::Tour => tour(),
         Task::Stress { packages, runs } => stress(&packages, runs),
+        Task::Measure {
+            rust_n,
+            python_n,
+            rust_repeats,
+            python_repeats,
+            max_workers,
+            out,
+        } => measure::measure(&measure::Options {
+            rust_n,
+            python_n,
+            rust_repeats,
+            python_repeats,
+            max_workers,
+            out,
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
