@@ -45,6 +45,10 @@ use snapbox::{Assert, Data, Redactions, assert::Action};
 /// lessons finish in seconds, but CI machines are shared and slow.
 pub const RUN_TIMEOUT: Duration = Duration::from_secs(120);
 
+/// Set (to anything) to check an exercise's reference solution instead of
+/// the learner's file.
+pub const SOLUTION_VAR: &str = "EXERCISE_SOLUTION";
+
 /// The course's placeholders for what varies between runs.
 pub fn redactions() -> Redactions {
     let mut redactions = Redactions::new();
@@ -155,6 +159,20 @@ impl Lesson {
         }
     }
 
+    /// An exercise's program, for the exercise checks in
+    /// `lessons/<name>/exercises/check.rs`: the learner's file, or the
+    /// reference solution when [`SOLUTION_VAR`] is set (as `cargo xtask
+    /// check-exercises` does). Its golden files are in `exercises/golden/`.
+    /// Use it through [`exercise!`](crate::exercise).
+    pub fn exercise(learner: &str, solution: &str, manifest_dir: &str) -> Self {
+        let bin = if std::env::var_os(SOLUTION_VAR).is_some() {
+            solution
+        } else {
+            learner
+        };
+        Lesson::new(bin, manifest_dir)
+    }
+
     /// Runs the lesson binary with `args`, as `cargo run -p lesson-<name> -- args`
     /// would, in a clean environment (no `RUST_BACKTRACE`, no locale) and with
     /// a time limit.
@@ -255,8 +273,8 @@ impl Lesson {
         }
     }
 
-    #[cfg_attr(not(target_os = "linux"), allow(dead_code))] // used by the Linux-only leak checks
-    pub(crate) fn bin(&self) -> &Path {
+    /// The program under test, for checks that start it their own way.
+    pub fn bin(&self) -> &Path {
         &self.bin
     }
 
@@ -474,6 +492,21 @@ macro_rules! golden_tests {
         fn command_line() {
             lesson().check_command_line(ALL);
         }
+    };
+}
+
+/// The program of one exercise, as a [`Lesson`]: `exercise!("join-wait_for_both")`
+/// is bin `join-wait_for_both` (the learner's file) or, with
+/// [`SOLUTION_VAR`] set, bin `join-wait_for_both-solution`. Both are
+/// binaries of the exercises package, so cargo builds them before the check.
+#[macro_export]
+macro_rules! exercise {
+    ($bin:literal) => {
+        $crate::golden::Lesson::exercise(
+            env!(concat!("CARGO_BIN_EXE_", $bin)),
+            env!(concat!("CARGO_BIN_EXE_", $bin, "-solution")),
+            env!("CARGO_MANIFEST_DIR"),
+        )
     };
 }
 

@@ -6,6 +6,9 @@
 //! - `tour`    run every lesson in course order
 //! - `stress`  run golden tests many times with the other core busy
 //! - `measure` lesson gil_efficiency's figures, Rust beside Python, into the book
+//! - `learn`   the exercises, one after another, checked as you save
+//! - `check-exercises`  every starter fails its check, every solution passes
+//! - `cut-starters`     write each exercise's starter from its solution
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -15,6 +18,9 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
+mod check_exercises;
+mod exercises;
+// LEARN mod learn;
 mod measure;
 
 /// The mdbook the book is built with, installed into `target/tools` when the
@@ -33,7 +39,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
-    /// Everything CI checks: fmt, clippy -D warnings, cargo test --workspace, the book.
+    /// Everything CI checks: fmt, clippy -D warnings, cargo test --workspace, the exercises, the book.
     Ci,
     /// Rewrite golden files that no longer match (review `git diff` afterwards).
     Bless {
@@ -59,6 +65,17 @@ enum Task {
         #[arg(long, default_value_t = 30)]
         runs: u32,
     },
+    /// Take the exercises: the next one, checked each time you save.
+    // LEARN Learn(learn::Args),
+    /// Author check: every exercise is whole, every starter compiles and fails
+    /// its check, every solution passes, is formatted and clippy-clean.
+    CheckExercises {
+        /// Only these lessons' exercises, e.g. --lesson join (default: all).
+        #[arg(long = "lesson")]
+        lessons: Vec<String>,
+    },
+    /// Write each exercise's starter from its solution (after editing a solution).
+    CutStarters,
     /// Measure lesson gil_efficiency on this machine (Rust threads and processes
     /// beside Python's) and write the table and the chart into the book.
     Measure {
@@ -91,6 +108,9 @@ fn main() -> ExitCode {
         Task::Bless { packages } => bless(&packages),
         Task::Book { serve } => book(serve),
         Task::Tour => tour(),
+        // LEARN Task::Learn(args) => learn::learn(args),
+        Task::CheckExercises { lessons } => check_exercises::check_exercises(&lessons),
+        Task::CutStarters => exercises::cut_starters(),
         Task::Stress { packages, runs } => stress(&packages, runs),
         Task::Measure {
             rust_n,
@@ -166,6 +186,7 @@ fn ci() -> Result {
         "cargo test --workspace",
         cargo().args(["test", "--workspace"]),
     )?;
+    check_exercises::check_exercises(&[])?;
     book(false)
 }
 
