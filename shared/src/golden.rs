@@ -146,6 +146,8 @@ impl Check {
 pub struct Lesson {
     bin: PathBuf,
     golden_dir: PathBuf,
+    /// An exercise's program: failures are worded for the learner.
+    exercise: bool,
 }
 
 impl Lesson {
@@ -156,6 +158,7 @@ impl Lesson {
         Lesson {
             bin: PathBuf::from(bin),
             golden_dir: Path::new(manifest_dir).join("golden"),
+            exercise: false,
         }
     }
 
@@ -170,7 +173,19 @@ impl Lesson {
         } else {
             learner
         };
-        Lesson::new(bin, manifest_dir)
+        Lesson {
+            exercise: true,
+            ..Lesson::new(bin, manifest_dir)
+        }
+    }
+
+    /// What a failure message calls the program that ran.
+    fn subject(&self, check: &Check) -> String {
+        if self.exercise {
+            "your program".to_owned()
+        } else {
+            format!("variant {}", check.variant)
+        }
     }
 
     /// Runs the lesson binary with `args`, as `cargo run -p lesson-<name> -- args`
@@ -198,9 +213,10 @@ impl Lesson {
         assert_eq!(
             output.status.code(),
             Some(check.exit_code),
-            "variant {} ended with {} (stderr: {stderr})",
-            check.variant,
+            "{} ended with {} instead of exit status {}\n--- stdout ---\n{stdout}--- stderr ---\n{stderr}",
+            self.subject(&check),
             output.status,
+            check.exit_code,
         );
         self.compare(&check, "stdout", &stdout);
         let stderr_golden = self.golden_path(check.variant, "stderr");
@@ -209,8 +225,8 @@ impl Lesson {
         } else {
             assert!(
                 stderr.is_empty(),
-                "variant {} printed to stderr:\n{stderr}",
-                check.variant
+                "{} printed to stderr:\n{stderr}",
+                self.subject(&check)
             );
         }
     }
@@ -299,7 +315,7 @@ impl Lesson {
         let redacted = redactions().redact(actual);
         let verdict = if !path.exists() {
             Err(format!("no golden file {}", path.display()))
-        } else if check.threads.is_empty() && check.may_omit.is_empty() {
+        } else if check.threads.is_empty() && check.may_omit.is_empty() && !self.exercise {
             // snapbox gives the clearest diff for a line-for-line comparison.
             Assert::new()
                 .action(Action::Verify)
@@ -321,6 +337,24 @@ impl Lesson {
                 std::fs::write(&path, &redacted).expect("write golden");
                 eprintln!("blessed {}", path.display());
             }
+            Err(why) if self.exercise => panic!(
+                "The {stream} of your program is not what a right answer prints.\n{why}\n\
+                 --- a right answer prints ({}){} ---\n{}--- your program printed ---\n{redacted}",
+                self.golden_dir
+                    .parent()
+                    .and_then(|dir| path.strip_prefix(dir).ok())
+                    .unwrap_or(&path)
+                    .display(),
+                if check.threads.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        ", where the lines of {} may interleave",
+                        check.threads.join(" and ")
+                    )
+                },
+                self.read_golden(check.variant, stream),
+            ),
             Err(why) => panic!(
                 "{} of variant {} does not match {}:\n{why}\n--- actual (redacted) ---\n{redacted}\n\
                  If the change is intended: cargo xtask bless, then review the diff.",
@@ -360,6 +394,19 @@ pub fn equivalent(golden: &str, actual: &str, check: &Check) -> Result<(), Strin
     let actual = without_omissible(actual, check.may_omit)?;
     let golden = segments(&golden, check.threads);
     let actual = segments(&actual, check.threads);
+    // Without threads, every line is an anchor: say "line", not "anchor line".
+    let kind = if check.threads.is_empty() {
+        "line"
+    } else {
+        "anchor line"
+    };
+    if golden.anchors.len() != actual.anchors.len() && check.threads.is_empty() {
+        return Err(format!(
+            "expected {} lines, found {}",
+            golden.anchors.len(),
+            actual.anchors.len()
+        ));
+    }
     if golden.anchors.len() != actual.anchors.len() {
         return Err(format!(
             "expected {} anchor lines (lines no thread prefix claims), found {}: {:?}",
@@ -370,7 +417,7 @@ pub fn equivalent(golden: &str, actual: &str, check: &Check) -> Result<(), Strin
     }
     for (want, got) in golden.anchors.iter().zip(&actual.anchors) {
         if !line_matches(want, got) {
-            return Err(format!("anchor line {got:?} should be {want:?}"));
+            return Err(format!("{kind} {got:?} should be {want:?}"));
         }
     }
     for (segment, (want, got)) in golden.threads.iter().zip(&actual.threads).enumerate() {

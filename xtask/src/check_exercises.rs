@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::exercises::{
-    self, Exercise, Outcome, Program, build_checks, catalogue, read, starter_from_solution,
+    self, Exercise, Outcome, Program, build, catalogue, read, starter_from_solution,
 };
 use crate::{Result, cargo, run};
 
@@ -77,15 +77,17 @@ pub fn check_exercises(only: &[String]) -> Result {
             .args(["--", "-D", "warnings"]),
     )?;
     eprintln!("\n==> exercises: build the checks");
-    let checks = build_checks(&lessons)?;
+    let built = build(&lessons)?;
 
+    exercises::stop_on_ctrl_c();
     let mut wrong = Vec::new();
     for exercise in &all {
-        let Some((_, check)) = checks.iter().find(|(lesson, _)| lesson == exercise.lesson) else {
-            return Err(format!("no check binary for lesson {}", exercise.lesson));
-        };
+        let check = built.check(exercise.lesson)?;
         let starter = exercises::run_check(exercise, check, Program::Learner)?;
         let solution = exercises::run_check(exercise, check, Program::Solution)?;
+        if exercises::INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err("interrupted".into());
+        }
         let starter_verdict = match &starter {
             Outcome::Passed => "PASSES (it must fail)",
             Outcome::Failed(_) => "fails",
@@ -113,10 +115,7 @@ pub fn check_exercises(only: &[String]) -> Result {
         }
     }
     if wrong.is_empty() {
-        eprintln!(
-            "==> all {} starters fail and all solutions pass",
-            all.len()
-        );
+        eprintln!("==> all {} starters fail and all solutions pass", all.len());
         Ok(())
     } else {
         Err(wrong.join("\n"))
@@ -175,8 +174,8 @@ fn unlisted_files(all: &[Exercise], only: &[String]) -> Vec<String> {
         let dir = exercises::exercises_dir(lesson);
         for folder in [dir.clone(), dir.join("solutions")] {
             for name in rust_files(&folder) {
-                let listed = name == "check"
-                    || all.iter().any(|e| e.lesson == lesson && e.name == name);
+                let listed =
+                    name == "check" || all.iter().any(|e| e.lesson == lesson && e.name == name);
                 if !listed {
                     problems.push(format!(
                         "{}/{name}.rs is not listed in exercises.toml",

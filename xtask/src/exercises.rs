@@ -27,6 +27,7 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
@@ -92,7 +93,9 @@ impl Exercise {
     }
 
     pub fn solution(&self) -> PathBuf {
-        self.dir().join("solutions").join(format!("{}.rs", self.name))
+        self.dir()
+            .join("solutions")
+            .join(format!("{}.rs", self.name))
     }
 
     /// A path relative to the workspace root, for messages.
@@ -241,10 +244,33 @@ pub enum Program {
     Solution,
 }
 
-/// Builds the check binaries of these lessons' exercises (and so every
-/// exercise program of those lessons), showing compiler errors as cargo
-/// renders them. Returns the check executable of each lesson.
-pub fn build_checks(lessons: &[&str]) -> Result<Vec<(String, PathBuf)>> {
+/// What [`build`] made: each lesson's check, and every exercise program
+/// (learner's and solution) by binary name.
+pub struct Built {
+    pub checks: Vec<(String, PathBuf)>,
+    pub programs: Vec<(String, PathBuf)>,
+}
+
+impl Built {
+    pub fn check(&self, lesson: &str) -> Result<&Path> {
+        self.checks
+            .iter()
+            .find(|(name, _)| name == lesson)
+            .map(|(_, exe)| exe.as_path())
+            .ok_or_else(|| format!("no check was built for lesson {lesson}"))
+    }
+
+    pub fn program(&self, bin: &str) -> Option<&Path> {
+        self.programs
+            .iter()
+            .find(|(name, _)| name == bin)
+            .map(|(_, exe)| exe.as_path())
+    }
+}
+
+/// Builds the checks of these lessons' exercises, and so every exercise
+/// program of those lessons, showing compiler errors as cargo renders them.
+pub fn build(lessons: &[&str]) -> Result<Built> {
     let mut command = cargo();
     command.args([
         "test",
@@ -265,69 +291,98 @@ pub fn build_checks(lessons: &[&str]) -> Result<Vec<(String, PathBuf)>> {
     if !output.status.success() {
         return Err("it does not compile (the compiler's messages are above)".into());
     }
-    let mut checks = Vec::new();
+    let mut built = Built {
+        checks: Vec::new(),
+        programs: Vec::new(),
+    };
     for line in String::from_utf8_lossy(&output.stdout).lines() {
         let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
             continue;
         };
-        let is_check = message["reason"] == "compiler-artifact"
-            && message["target"]["name"] == "check"
-            && message["profile"]["test"] == true;
-        if let (true, Some(exe), Some(id)) = (
-            is_check,
+        let (Some(name), Some(exe)) = (
+            message["target"]["name"].as_str(),
             message["executable"].as_str(),
-            message["package_id"].as_str(),
-        ) {
+        ) else {
+            continue;
+        };
+        if message["reason"] != "compiler-artifact" {
+            continue;
+        }
+        if name == "check" && message["profile"]["test"] == true {
+            let id = message["package_id"].as_str().unwrap_or_default();
             let lesson = lessons
                 .iter()
                 .find(|lesson| id.contains(&format!("exercises-{lesson}")))
                 .ok_or_else(|| format!("a check of an unexpected package: {id}"))?;
-            checks.push((lesson.to_string(), PathBuf::from(exe)));
+            built.checks.push((lesson.to_string(), PathBuf::from(exe)));
+        } else {
+            built.programs.push((name.to_owned(), PathBuf::from(exe)));
         }
     }
-    Ok(checks)
+    Ok(built)
 }
 
 /// Set when the runner is asked to stop (Ctrl-C): a running check is then
 /// stopped with everything it started, and the runner ends.
-pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+pub static INTERRUPTED: LazyLock<Arc<AtomicBool>> = LazyLock::new(Arc::default);
+
+/// Makes Ctrl-C set [`INTERRUPTED`] instead of killing us outright, so that a
+/// running check (in a process group of its own, out of the terminal's reach)
+/// is stopped and reaped first.
+pub fn stop_on_ctrl_c() {
+    let _ = signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&INTERRUPTED));
+}
 
 /// Runs one exercise's check (already built: `check_exe`) against the
-/// learner's file or the solution, with the exercise's time limit. The check
-/// runs in a process group of its own; at the limit, or on Ctrl-C, the whole
-/// group is killed, and whatever escaped it is killed when it is orphaned to
-/// us (the runner is a child subreaper).
+/// learner's file or the solution, with the exercise's time limit.
 pub fn run_check(exercise: &Exercise, check_exe: &Path, program: Program) -> Result<Outcome> {
-    let (mut reader, writer) = std::io::pipe().map_err(|err| err.to_string())?;
     let mut command = Command::new(check_exe);
     command
         .args([&exercise.name, "--exact", "--nocapture", "--test-threads=1"])
         .current_dir(exercise.dir())
         .env_remove("SNAPSHOTS")
         .env_remove(shared::golden::SOLUTION_VAR)
-        .env("RUST_BACKTRACE", "0")
+        .env("RUST_BACKTRACE", "0");
+    if program == Program::Solution {
+        command.env(shared::golden::SOLUTION_VAR, "1");
+    }
+    let (status, output) = run_limited(command, exercise.time_limit)?;
+    let output = tidy_check_output(&output, &exercise.name);
+    Ok(match status {
+        Some(status) if status.success() => Outcome::Passed,
+        Some(_) => Outcome::Failed(output),
+        None => Outcome::TimedOut(output),
+    })
+}
+
+/// Runs `command` with stdout and stderr together, for at most `limit`.
+/// It runs in a process group of its own; at the limit, or on Ctrl-C, the
+/// whole group is killed, and so is whatever left the group and was orphaned
+/// to us (we become a child subreaper). The status is `None` if it was
+/// stopped.
+pub fn run_limited(mut command: Command, limit: Duration) -> Result<(Option<ExitStatus>, String)> {
+    let (mut reader, writer) = std::io::pipe().map_err(|err| err.to_string())?;
+    command
         .stdin(Stdio::null())
         .stdout(writer.try_clone().map_err(|err| err.to_string())?)
         .stderr(writer)
         .process_group(0);
-    if program == Program::Solution {
-        command.env(shared::golden::SOLUTION_VAR, "1");
-    }
     become_subreaper();
     let mut child = command
         .spawn()
-        .map_err(|err| format!("cannot run {}: {err}", check_exe.display()))?;
+        .map_err(|err| format!("cannot run {:?}: {err}", command.get_program()))?;
     // The command holds the pipe's write ends: drop them, or the pipe never ends.
     drop(command);
     let group = child.id() as i32;
-    let output = std::thread::spawn(move || {
+    let (sender, output) = crossbeam_channel::bounded(1);
+    std::thread::spawn(move || {
         let mut bytes = Vec::new();
         let _ = reader.read_to_end(&mut bytes);
-        bytes
+        let _ = sender.send(bytes);
     });
 
-    let deadline = Instant::now() + exercise.time_limit;
-    let status: Option<ExitStatus> = loop {
+    let deadline = Instant::now() + limit;
+    let status = loop {
         if let Some(status) = child.try_wait().map_err(|err| err.to_string())? {
             break Some(status);
         }
@@ -336,16 +391,16 @@ pub fn run_check(exercise: &Exercise, check_exe: &Path, program: Program) -> Res
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    // Whatever the check started and left running goes, passed or not.
-    kill_group_and_orphans(group);
+    // Whatever it started and left running goes, passed or not.
+    kill_group(group);
     let _ = child.wait();
-    let output = output.join().unwrap_or_default();
-    let output = tidy_check_output(&String::from_utf8_lossy(&output), &exercise.name);
-    Ok(match status {
-        Some(status) if status.success() => Outcome::Passed,
-        Some(_) => Outcome::Failed(output),
-        None => Outcome::TimedOut(output),
-    })
+    kill_orphans();
+    // Everything that held the pipe is dead now; the timeout is for a
+    // process that escaped both the group and us, which we then leave alone.
+    let output = output
+        .recv_timeout(Duration::from_secs(2))
+        .unwrap_or_default();
+    Ok((status, String::from_utf8_lossy(&output).into_owned()))
 }
 
 fn become_subreaper() {
@@ -353,21 +408,28 @@ fn become_subreaper() {
     let _ = nix::sys::prctl::set_child_subreaper(true);
 }
 
-/// Kills the process group of a check, then every process that was orphaned
-/// to us (a child that left the group), and reaps them all.
-fn kill_group_and_orphans(group: i32) {
-    use nix::sys::signal::{Signal, kill, killpg};
-    use nix::sys::wait::{WaitPidFlag, waitpid};
+fn kill_group(group: i32) {
+    use nix::sys::signal::{Signal, killpg};
+    let _ = killpg(nix::unistd::Pid::from_raw(group), Signal::SIGKILL);
+}
+
+/// Kills and reaps every process orphaned to us: one that left the group of
+/// a program we ran, once its parent died. Killing one may orphan its own
+/// children to us in turn, hence the rounds.
+fn kill_orphans() {
+    use nix::sys::signal::{Signal, kill};
+    use nix::sys::wait::waitpid;
     use nix::unistd::Pid;
-    let _ = killpg(Pid::from_raw(group), Signal::SIGKILL);
-    for orphan in children_of(std::process::id()) {
-        if orphan != group {
-            let _ = kill(Pid::from_raw(orphan), Signal::SIGKILL);
+    for _ in 0..100 {
+        let orphans = children_of(std::process::id());
+        if orphans.is_empty() {
+            return;
         }
-    }
-    for orphan in children_of(std::process::id()) {
-        if orphan != group {
-            let _ = waitpid(Pid::from_raw(orphan), Some(WaitPidFlag::empty()));
+        for orphan in &orphans {
+            let _ = kill(Pid::from_raw(*orphan), Signal::SIGKILL);
+        }
+        for orphan in orphans {
+            let _ = waitpid(Pid::from_raw(orphan), None);
         }
     }
 }
@@ -379,7 +441,11 @@ fn children_of(parent: u32) -> Vec<i32> {
         return children;
     };
     for entry in entries.flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<i32>().ok())
+        else {
             continue;
         };
         let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
@@ -403,6 +469,7 @@ fn tidy_check_output(output: &str, test: &str) -> String {
     let noise = |line: &str| {
         line.starts_with("running 1 test")
             || line.starts_with(&format!("test {test} ..."))
+            || line == "FAILED"
             || line.starts_with("test result:")
             || line == "failures:"
             || line == format!("    {test}")
@@ -492,5 +559,40 @@ fn main() {
                    golden differs\ntest x ... FAILED\n\nfailures:\n\nfailures:\n    x\n\n\
                    test result: FAILED. 0 passed; 1 failed\n";
         assert_eq!(tidy_check_output(raw, "x"), "golden differs");
+    }
+}
+
+#[cfg(test)]
+mod limits {
+    use super::*;
+
+    /// Each test reaps every child of the test process: one at a time.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+    /// A program that never ends, with a child in its group and a grandchild
+    /// that left the group: all are stopped, and none is left behind.
+    #[test]
+    fn a_hanging_program_is_stopped_with_everything_it_started() {
+        let _alone = ONE_AT_A_TIME.lock().unwrap();
+        let mut command = Command::new("sh");
+        command.args(["-c", "echo started; sleep 1000 & setsid sleep 1000 & wait"]);
+        let (status, output) = run_limited(command, Duration::from_millis(500)).unwrap();
+        assert!(status.is_none(), "the program was not reported as stopped");
+        assert_eq!(output, "started\n");
+        assert_eq!(
+            children_of(std::process::id()),
+            Vec::<i32>::new(),
+            "something the program started is still there"
+        );
+    }
+
+    #[test]
+    fn a_program_that_ends_gives_its_status_and_output() {
+        let _alone = ONE_AT_A_TIME.lock().unwrap();
+        let mut command = Command::new("sh");
+        command.args(["-c", "echo out; echo err >&2; exit 3"]);
+        let (status, output) = run_limited(command, Duration::from_secs(60)).unwrap();
+        assert_eq!(status.and_then(|s| s.code()), Some(3));
+        assert_eq!(output, "out\nerr\n");
     }
 }

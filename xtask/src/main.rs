@@ -20,7 +20,7 @@ use clap::{Parser, Subcommand};
 
 mod check_exercises;
 mod exercises;
-// LEARN mod learn;
+mod learn;
 mod measure;
 
 /// The mdbook the book is built with, installed into `target/tools` when the
@@ -66,7 +66,7 @@ enum Task {
         runs: u32,
     },
     /// Take the exercises: the next one, checked each time you save.
-    // LEARN Learn(learn::Args),
+    Learn(learn::Args),
     /// Author check: every exercise is whole, every starter compiles and fails
     /// its check, every solution passes, is formatted and clippy-clean.
     CheckExercises {
@@ -108,7 +108,7 @@ fn main() -> ExitCode {
         Task::Bless { packages } => bless(&packages),
         Task::Book { serve } => book(serve),
         Task::Tour => tour(),
-        // LEARN Task::Learn(args) => learn::learn(args),
+        Task::Learn(args) => learn::learn(args),
         Task::CheckExercises { lessons } => check_exercises::check_exercises(&lessons),
         Task::CutStarters => exercises::cut_starters(),
         Task::Stress { packages, runs } => stress(&packages, runs),
