@@ -40,6 +40,7 @@ pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(15);
 
 /// What usually makes a concurrent program hang, shown when a check is
 /// stopped at its time limit.
+// ANCHOR: hang_causes
 pub const USUAL_HANG_CAUSES: &str = "\
 A program that never finishes is usually waiting for something that cannot happen:
   - a join() on a thread that is itself waiting (for a lock, a message, a child);
@@ -49,6 +50,7 @@ A program that never finishes is usually waiting for something that cannot happe
   - waiting for a child process before reading what it writes, so the pipe
     fills and the child blocks on write while the parent blocks on wait;
   - a loop whose stop condition depends on a value no other thread ever changes.";
+// ANCHOR_END: hang_causes
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
