@@ -1,0 +1,73 @@
+//! The checks of lesson add_thread's exercises. `cargo xtask learn` runs the
+//! one for the exercise at hand; `cargo xtask check-exercises` runs each
+//! against the starter (it must fail) and the solution (it must pass).
+//!
+//! Each check first looks for the usual mistake and says what it is in plain
+//! words, then compares the whole output with the golden file.
+
+use shared::golden::{Check, Lesson};
+
+/// What the program printed on stdout, after checking that it ran cleanly.
+#[track_caller]
+fn stdout_of(program: &Lesson) -> String {
+    let output = program.run(&[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the program ended with {} instead of exiting normally:\n{stderr}",
+        output.status
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The three workers print at the same time: only each worker's own order is
+/// fixed, around main's lines (the barrier holds them there).
+#[test]
+fn name_the_workers() {
+    let program = shared::exercise!("add_thread-name_the_workers");
+    let stdout = stdout_of(&program);
+    assert!(
+        !stdout.contains("[<unnamed>]"),
+        "a worker still has no name: thread::current().name() returned None in it, \
+         so log() printed <unnamed>. Give each worker its name with \
+         thread::Builder::new().name(...) before spawning it.\n--- output ---\n{stdout}"
+    );
+    for size in [64, 256, 1024] {
+        assert!(
+            stdout.contains(&format!("[thumbs-{size}] making")),
+            "no line from a thread named thumbs-{size}: name the worker for size \
+             {size} exactly \"thumbs-{size}\".\n--- output ---\n{stdout}"
+        );
+    }
+    let check = Check::interleaved(
+        "name_the_workers",
+        &["[thumbs-64]", "[thumbs-256]", "[thumbs-1024]"],
+    );
+    program.check(check.args(&[]));
+}
+
+#[test]
+fn run_hands_back() {
+    let program = shared::exercise!("add_thread-run_hands_back");
+    let stdout = stdout_of(&program);
+    assert!(
+        !stdout.lines().any(|line| line.ends_with(": 0")),
+        "a count printed as 0: main printed a counter that no thread worked on. \
+         Each thread counted on its own copy; print the count that comes back \
+         from join() instead.\n--- output ---\n{stdout}"
+    );
+    program.check(Check::exact("run_hands_back").args(&[]));
+}
+
+/// ping and pong print at the same time; main's verdict comes after both.
+#[test]
+fn start_both_first() {
+    let program = shared::exercise!("add_thread-start_both_first");
+    let stdout = stdout_of(&program);
+    assert!(
+        !stdout.contains("giving up"),
+        "one thread waited for the other in vain: the other was not running \
+         yet. Start both threads before you join either of them.\n--- output ---\n{stdout}"
+    );
+    program.check(Check::interleaved("start_both_first", &["ping", "pong"]).args(&[]));
+}
