@@ -62,12 +62,7 @@ fn run_hands_back() {
 /// ping and pong print at the same time; main's verdict comes after both.
 #[test]
 fn start_both_first() {
+    // A serial start never ends: the runner's time limit stops it.
     let program = shared::exercise!("add_thread-start_both_first");
-    let stdout = stdout_of(&program);
-    assert!(
-        !stdout.contains("giving up"),
-        "one thread waited for the other in vain: the other was not running \
-         yet. Start both threads before you join either of them.\n--- output ---\n{stdout}"
-    );
     program.check(Check::interleaved("start_both_first", &["ping", "pong"]).args(&[]));
 }

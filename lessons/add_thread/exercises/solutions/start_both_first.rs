@@ -1,30 +1,30 @@
 //! # Start both before waiting for either
 //!
 //! Two threads, ping and pong, have to meet: each sends the other a hello,
-//! then waits (two seconds at most) for the other's hello. `main` starts ping
-//! and waits for it to finish before it starts pong, so ping waits in vain:
-//! pong does not exist yet. Start both threads first and only then wait for
-//! them, so that they run at the same time and each one hears the other.
+//! then waits for the other's hello. `main` starts ping and waits for it to
+//! finish before it starts pong, so ping waits forever: pong does not exist
+//! yet, and never will, because `main` is stuck waiting for ping. Start both
+//! threads first and only then wait for them, so that they run at the same
+//! time and each one hears the other.
 
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
-
-/// How long each thread waits for the other's hello before it gives up.
-const PATIENCE: Duration = Duration::from_secs(2);
 
 /// Sends `other` a hello, then waits for one back; returns whether it came.
+/// No time limit: the two must meet, and the runner's own limit stops a
+/// program where they never can.
 fn meet(other: &str, to_other: Sender<String>, from_other: Receiver<String>) -> bool {
     let me = thread::current().name().unwrap_or("<unnamed>").to_owned();
-    // If `other` has already given up, its end is gone and the hello is lost.
+    // If `other` has already ended, its end is gone and the hello is lost.
     let _ = to_other.send(format!("hello from {me}"));
-    match from_other.recv_timeout(PATIENCE) {
+    match from_other.recv() {
         Ok(hello) => {
             println!("{me}: got \"{hello}\"");
             true
         }
+        // Only if `other` ended without a word (it panicked).
         Err(_) => {
-            println!("{me}: no hello from {other} in {PATIENCE:?}, giving up");
+            println!("{me}: {other} is gone without a hello");
             false
         }
     }
