@@ -24,7 +24,7 @@ const WORKERS: usize = 2;
 const FATAL_TASK: u64 = 3;
 /// How long the manager waits for one result, and for the whole job.
 const RESULT_LIMIT: Duration = Duration::from_secs(2);
-const JOB_LIMIT: Duration = Duration::from_secs(3);
+const JOB_LIMIT: Duration = Duration::from_secs(5);
 /// How long a worker waits for its next task, or for "done".
 const IDLE_LIMIT: Duration = Duration::from_secs(10);
 
@@ -36,7 +36,6 @@ struct Task {
 }
 
 type Queue = Arc<Mutex<VecDeque<Task>>>;
-/// A result: the task, and the square a worker sent back.
 type Results = mpsc::Sender<(Task, u64)>;
 
 fn main() {
