@@ -4,7 +4,7 @@
 //! second to send its request, one line. It sets a read timeout on the
 //! socket, which is enough for the first client, who says nothing at all.
 //! But a socket timeout bounds each `read`, not the whole line: the second
-//! client sends one byte every 100 ms and never a newline, every `read`
+//! client sends one byte every 25 ms and never a newline, every `read`
 //! returns in time, and the manager waits for that line forever while an
 //! honest client queues behind it. Make `read_request` give up when the
 //! deadline passes, however slowly the bytes trickle in.
@@ -19,7 +19,7 @@ use shared::say;
 /// How long a client has to send its whole request, from when the manager
 /// turns to it; and how long a request may be.
 const REQUEST_LIMIT: Duration = Duration::from_millis(500);
-const MAX_REQUEST: usize = 256;
+const MAX_REQUEST: usize = 1024;
 /// How long a client waits for the manager to answer it (or to hang up).
 const CLIENT_LIMIT: Duration = Duration::from_secs(20);
 const CLIENTS: [&str; 3] = ["silent", "dripping", "honest"];
@@ -71,7 +71,7 @@ fn timed_out(e: &io::Error) -> bool {
 /// One line, which must arrive whole by `deadline`, and at most `MAX_REQUEST` bytes.
 fn read_request(stream: &TcpStream, deadline: Instant) -> io::Result<String> {
     // TODO: the timeout is set once, and it bounds each read, not the line:
-    // a client that sends a byte every 100 ms never trips it. Read the line
+    // a client that sends a byte every 25 ms never trips it. Read the line
     // yourself, a byte at a time, and before each read set the timeout to
     // what is left until `deadline` (nothing left: ErrorKind::TimedOut).
     stream.set_read_timeout(Some(deadline.saturating_duration_since(Instant::now())))?;
@@ -105,7 +105,7 @@ fn client(role: &str) {
         "silent" => {
             stream.read_to_end(&mut Vec::new()).ok();
         }
-        // Sends a byte every 100 ms until the manager hangs up, or for CLIENT_LIMIT.
+        // Sends a byte every 25 ms until the manager hangs up, or for CLIENT_LIMIT.
         "dripping" => {
             let began = Instant::now();
             let bytes = b"square 1234567890".iter().cycle();
@@ -113,7 +113,7 @@ fn client(role: &str) {
                 if stream.write_all(&[*byte]).is_err() {
                     break; // the manager hung up
                 }
-                thread::sleep(Duration::from_millis(100));
+                thread::sleep(Duration::from_millis(25));
             }
         }
         _ => {
