@@ -28,6 +28,7 @@ fn main() {
     if let Some(role) = shared::worker::role() {
         return client(&role);
     }
+    // Python: listener = socket.create_server(("127.0.0.1", 0))
     let listener = TcpListener::bind("127.0.0.1:0").expect("listen on a free port");
     let address = listener.local_addr().expect("the port the kernel chose");
     say!("manager: listening on {address}");
@@ -60,7 +61,8 @@ fn main() {
     say!("manager: every client served or refused, and reaped");
 }
 
-/// An expired socket timeout reads as `WouldBlock` on Linux, `TimedOut` elsewhere.
+/// An expired socket timeout (Python: `socket.timeout`) reads as
+/// `WouldBlock` on Linux, `TimedOut` elsewhere.
 fn timed_out(e: &io::Error) -> bool {
     matches!(
         e.kind(),
@@ -74,6 +76,7 @@ fn read_request(stream: &TcpStream, deadline: Instant) -> io::Result<String> {
     // a client that sends a byte every 25 ms never trips it. Read the line
     // yourself, a byte at a time, and before each read set the timeout to
     // what is left until `deadline` (nothing left: ErrorKind::TimedOut).
+    // Python: sock.settimeout(seconds left), then sock.makefile().readline()
     stream.set_read_timeout(Some(deadline.saturating_duration_since(Instant::now())))?;
     let mut line = String::new();
     BufReader::new(stream.take(MAX_REQUEST as u64)).read_line(&mut line)?;
@@ -96,10 +99,9 @@ fn answer(role: &str, mut stream: &TcpStream, request: &str) {
 /// The three clients. Each has its own deadline: none waits forever either.
 fn client(role: &str) {
     let address = std::env::args().nth(1).expect("the manager's address");
+    // Python: sock = socket.create_connection(address); sock.settimeout(20)
     let mut stream = TcpStream::connect(address).expect("connect to the manager");
-    stream
-        .set_read_timeout(Some(CLIENT_LIMIT))
-        .expect("timeout");
+    stream.set_read_timeout(Some(CLIENT_LIMIT)).unwrap();
     match role {
         // Connects, says nothing, and waits for the manager to hang up.
         "silent" => {
