@@ -1,0 +1,77 @@
+//! The checks of lesson process's exercises. `cargo xtask learn` runs the one
+//! for the exercise at hand; `cargo xtask check-exercises` runs each against
+//! the starter (it must fail) and the solution (it must pass).
+//!
+//! The leak check adopts and reaps every child of this test process, so the
+//! checks take turns (`one_at_a_time`) even when cargo test runs them side by
+//! side.
+
+use std::sync::{Mutex, MutexGuard};
+
+use shared::golden::{Check, Lesson};
+
+fn one_at_a_time() -> MutexGuard<'static, ()> {
+    static TURN: Mutex<()> = Mutex::new(());
+    TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Runs the program once more, as a child subreaper: a process it leaves
+/// behind, a zombie or one still running, is handed to this check, which
+/// reports it. A file left in its temporary folder is reported too.
+#[cfg(target_os = "linux")]
+fn leaves_nothing(program: &Lesson) {
+    use std::panic::{AssertUnwindSafe, catch_unwind, set_hook, take_hook};
+    // Catch the leak check's own panic quietly, to add what it means.
+    let hook = take_hook();
+    set_hook(Box::new(|_| {}));
+    let verdict = catch_unwind(AssertUnwindSafe(|| program.check_leaves_nothing(&[])));
+    set_hook(hook);
+    if let Err(panic) = verdict {
+        let why = (panic.downcast_ref::<String>().map(String::as_str))
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("the leak check failed");
+        panic!(
+            "{why}\n\nState Z is a zombie: a child that has exited, but that its parent \
+             never waited for (Child::wait). Any other state is a child that was still \
+             running when the program ended."
+        );
+    }
+}
+
+/// /proc and child subreapers are Linux's: elsewhere only the output is checked.
+#[cfg(not(target_os = "linux"))]
+fn leaves_nothing(_program: &Lesson) {}
+
+#[test]
+fn exit_status() {
+    let _turn = one_at_a_time();
+    let program = shared::exercise!("process-exit_status");
+    program.check(Check::exact("exit_status").args(&[]));
+    leaves_nothing(&program);
+}
+
+#[test]
+fn start_both() {
+    let _turn = one_at_a_time();
+    let program = shared::exercise!("process-start_both");
+    let output = program.run(&[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stdout.contains("asker: exit status: 0") && stdout.contains("answerer: exit status: 0"),
+        "the workers did not both succeed:\n{stdout}\nWhat they said:\n{stderr}\n\
+         Each worker waits for the other's line: it can only come if both workers are \
+         running at the same time."
+    );
+    // The workers' lines on stderr come in one order: each waits for the other's.
+    program.check(Check::exact("start_both").args(&[]));
+    leaves_nothing(&program);
+}
+
+#[test]
+fn kill_stuck() {
+    let _turn = one_at_a_time();
+    let program = shared::exercise!("process-kill_stuck");
+    program.check(Check::exact("kill_stuck").args(&[]));
+    leaves_nothing(&program);
+}
