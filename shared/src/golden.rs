@@ -188,6 +188,16 @@ impl Lesson {
         }
     }
 
+    /// What a failure message calls the program run with `args`.
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))] // used by the Linux-only leak checks
+    pub(crate) fn run_with(&self, args: &[&str]) -> String {
+        if self.exercise {
+            "your program".to_owned()
+        } else {
+            format!("{args:?}")
+        }
+    }
+
     /// Runs the lesson binary with `args`, as `cargo run -p lesson-<name> -- args`
     /// would, in a clean environment (no `RUST_BACKTRACE`, no locale) and with
     /// a time limit.

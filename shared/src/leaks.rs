@@ -51,11 +51,13 @@ impl Lesson {
         let problems = scene.finish();
         assert!(
             status.is_some_and(|s| s.success()),
-            "{args:?} ended with {status:?}"
+            "{} ended with {status:?}",
+            self.run_with(args)
         );
         assert!(
             problems.is_empty(),
-            "{args:?} left things behind:\n{}",
+            "{} left things behind:\n{}",
+            self.run_with(args),
             problems.join("\n")
         );
     }
@@ -182,9 +184,17 @@ impl Scene {
     fn finish(self) -> Vec<String> {
         let mut problems = Vec::new();
         for (pid, state, name) in reap_children() {
-            problems.push(format!(
-                "process {pid} ({name}) was left behind, state {state}"
-            ));
+            problems.push(if state == 'Z' {
+                format!(
+                    "process {pid} ({name}) was left behind, a zombie (state Z): it has \
+                     exited, but its parent never waited for it (waitpid)"
+                )
+            } else {
+                format!(
+                    "process {pid} ({name}) was left behind, still running (state {state}) \
+                     after the program ended"
+                )
+            });
         }
         let leftovers: Vec<_> = std::fs::read_dir(&self.tmpdir)
             .map(|dir| dir.flatten().map(|e| e.path()).collect())
