@@ -189,7 +189,6 @@ impl Lesson {
     }
 
     /// What a failure message calls the program run with `args`.
-    #[cfg_attr(not(target_os = "linux"), allow(dead_code))] // used by the Linux-only leak checks
     pub(crate) fn run_with(&self, args: &[&str]) -> String {
         if self.exercise {
             "your program".to_owned()
@@ -209,6 +208,22 @@ impl Lesson {
             .timeout(RUN_TIMEOUT)
             .output()
             .unwrap_or_else(|err| panic!("cannot run {}: {err}", self.bin.display()))
+    }
+
+    /// Runs the program with `args`, checks that it succeeded, and returns
+    /// what it printed on stdout: for checks that look at the output before
+    /// (or instead of) comparing it with a golden file.
+    #[track_caller]
+    pub fn stdout_of(&self, args: &[&str]) -> String {
+        let output = self.run(args);
+        assert!(
+            output.status.success(),
+            "{} ended with {}; it printed on stderr:\n{}",
+            self.run_with(args),
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
     }
 
     /// Runs one variant and checks its exit status, stdout and stderr.
@@ -550,6 +565,34 @@ macro_rules! golden_tests {
             lesson().check_command_line(ALL);
         }
     };
+}
+
+/// The leak checks look in /proc and /dev/shm, which only Linux has; elsewhere
+/// they check nothing, and the exercises' checks still compare the output.
+#[cfg(not(target_os = "linux"))]
+impl Lesson {
+    pub fn check_leaves_nothing(&self, _args: &[&str]) {}
+
+    pub fn check_leaves_nothing_because(&self, _args: &[&str], _why: &str) {}
+}
+
+/// The rest of the line of `stdout` that starts with `prefix`; a failure if
+/// no line does.
+#[track_caller]
+pub fn line_after<'a>(stdout: &'a str, prefix: &str) -> &'a str {
+    stdout
+        .lines()
+        .find_map(|line| line.strip_prefix(prefix))
+        .unwrap_or_else(|| panic!("no line starting with {prefix:?} in:\n{stdout}"))
+}
+
+/// Makes the checks of one test binary take turns: a leak check adopts and
+/// reaps every child of the test process, which would break a check running
+/// beside it. (The runner runs one check at a time; a person running a whole
+/// `check.rs` with `cargo test` may not.)
+pub fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The program of one exercise, as a [`Lesson`]: `exercise!("join-wait_for_both")`

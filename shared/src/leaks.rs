@@ -40,6 +40,21 @@ impl Lesson {
     /// process, temporary file or shared-memory segment behind.
     #[track_caller]
     pub fn check_leaves_nothing(&self, args: &[&str]) {
+        if let Err(found) = self.leftovers(args) {
+            panic!("{found}");
+        }
+    }
+
+    /// [`check_leaves_nothing`](Lesson::check_leaves_nothing), with `why`
+    /// (what the learner most likely forgot) before what was found.
+    #[track_caller]
+    pub fn check_leaves_nothing_because(&self, args: &[&str], why: &str) {
+        if let Err(found) = self.leftovers(args) {
+            panic!("{why}\n\n{found}");
+        }
+    }
+
+    fn leftovers(&self, args: &[&str]) -> Result<(), String> {
         let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
         let scene = Scene::prepare();
         let mut child = scene
@@ -49,17 +64,17 @@ impl Lesson {
             .expect("start the lesson");
         let status = wait_with_timeout(&mut child, RUN_TIMEOUT);
         let problems = scene.finish();
-        assert!(
-            status.is_some_and(|s| s.success()),
-            "{} ended with {status:?}",
-            self.run_with(args)
-        );
-        assert!(
-            problems.is_empty(),
-            "{} left things behind:\n{}",
-            self.run_with(args),
-            problems.join("\n")
-        );
+        if !status.is_some_and(|s| s.success()) {
+            return Err(format!("{} ended with {status:?}", self.run_with(args)));
+        }
+        if !problems.is_empty() {
+            return Err(format!(
+                "{} left things behind:\n{}",
+                self.run_with(args),
+                problems.join("\n")
+            ));
+        }
+        Ok(())
     }
 
     /// Starts the lesson with `args`, waits until it prints a line containing

@@ -5,27 +5,14 @@
 //! Each check first looks for the usual mistake and says what it is in plain
 //! words, then compares the whole output with the golden file.
 
-use shared::golden::{Check, Lesson};
-
-/// What the program printed on stdout, after checking that it ran cleanly.
-#[track_caller]
-fn stdout_of(program: &Lesson) -> String {
-    let output = program.run(&[]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the program ended with {} instead of exiting normally:\n{stderr}",
-        output.status
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
+use shared::golden::Check;
 
 /// The three workers print at the same time: only each worker's own order is
 /// fixed, around main's lines (the barrier holds them there).
 #[test]
 fn name_the_workers() {
     let program = shared::exercise!("add_thread-name_the_workers");
-    let stdout = stdout_of(&program);
+    let stdout = program.stdout_of(&[]);
     assert!(
         !stdout.contains("[<unnamed>]"),
         "a worker still has no name: thread::current().name() returned None in it, \
@@ -49,7 +36,7 @@ fn name_the_workers() {
 #[test]
 fn run_hands_back() {
     let program = shared::exercise!("add_thread-run_hands_back");
-    let stdout = stdout_of(&program);
+    let stdout = program.stdout_of(&[]);
     assert!(
         !stdout.lines().any(|line| line.ends_with(": 0")),
         "a count printed as 0: main printed a counter that no thread worked on. \

@@ -2,14 +2,12 @@
 //! one for the exercise at hand; `cargo xtask check-exercises` runs each
 //! against the starter (it must fail) and the solution (it must pass).
 
-use std::sync::Mutex;
+//!
+//! Each check starts processes, and `check_leaves_nothing` looks at every
+//! child of this test process: the checks take turns (`one_at_a_time`), even
+//! when `cargo test` runs them side by side.
 
-use shared::golden::Check;
-
-/// Each check starts processes, and `check_leaves_nothing` looks at every
-/// child of this test process: the checks take turns, even when `cargo test`
-/// runs them side by side.
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+use shared::golden::{Check, one_at_a_time};
 
 /// The manager prints the results in task order once the job is over, so the
 /// output is the golden line for line: each task has exactly one result, task
@@ -17,7 +15,7 @@ static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 /// run must leave no worker process behind.
 #[test]
 fn requeue() {
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let _turn = one_at_a_time();
     let program = shared::exercise!("distributed-requeue");
     program.check(Check::exact("requeue").args(&[]));
     program.check_leaves_nothing(&[]);
@@ -28,7 +26,7 @@ fn requeue() {
 /// client process behind.
 #[test]
 fn request_deadline() {
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let _turn = one_at_a_time();
     let program = shared::exercise!("distributed-request_deadline");
     program.check(Check::exact("request_deadline").args(&[]));
     program.check_leaves_nothing(&[]);

@@ -6,32 +6,13 @@
 //! checks take turns (`one_at_a_time`) even when cargo test runs them side by
 //! side.
 
-use std::sync::{Mutex, MutexGuard};
-
-use shared::golden::{Check, Lesson};
-
-fn one_at_a_time() -> MutexGuard<'static, ()> {
-    static TURN: Mutex<()> = Mutex::new(());
-    TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// Runs the program once more and checks that it left nothing behind: no
-/// process (a zombie never waited for, or one still running), no file in its
-/// TMPDIR, no shared-memory segment.
-#[cfg(target_os = "linux")]
-fn leaves_nothing(program: &Lesson) {
-    program.check_leaves_nothing(&[]);
-}
-
-/// /proc and child subreapers are Linux's: elsewhere only the output is checked.
-#[cfg(not(target_os = "linux"))]
-fn leaves_nothing(_program: &Lesson) {}
+use shared::golden::{Check, one_at_a_time};
 
 #[test]
 fn reap_children() {
     let _turn = one_at_a_time();
     let program = shared::exercise!("fork-reap_children");
-    leaves_nothing(&program);
+    program.check_leaves_nothing(&[]);
     program.check(Check::exact("reap_children").args(&[]));
 }
 
@@ -55,5 +36,5 @@ fn exit_in_child() {
         deleters.join("\n  ")
     );
     program.check(Check::exact("exit_in_child").args(&[]));
-    leaves_nothing(&program);
+    program.check_leaves_nothing(&[]);
 }

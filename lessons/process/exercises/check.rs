@@ -6,33 +6,14 @@
 //! checks take turns (`one_at_a_time`) even when cargo test runs them side by
 //! side.
 
-use std::sync::{Mutex, MutexGuard};
-
-use shared::golden::{Check, Lesson};
-
-fn one_at_a_time() -> MutexGuard<'static, ()> {
-    static TURN: Mutex<()> = Mutex::new(());
-    TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// Runs the program once more and checks that it left nothing behind: no
-/// process (a zombie never waited for, or one still running), no file in its
-/// TMPDIR, no shared-memory segment.
-#[cfg(target_os = "linux")]
-fn leaves_nothing(program: &Lesson) {
-    program.check_leaves_nothing(&[]);
-}
-
-/// /proc and child subreapers are Linux's: elsewhere only the output is checked.
-#[cfg(not(target_os = "linux"))]
-fn leaves_nothing(_program: &Lesson) {}
+use shared::golden::{Check, one_at_a_time};
 
 #[test]
 fn exit_status() {
     let _turn = one_at_a_time();
     let program = shared::exercise!("process-exit_status");
     program.check(Check::exact("exit_status").args(&[]));
-    leaves_nothing(&program);
+    program.check_leaves_nothing(&[]);
 }
 
 #[test]
@@ -50,7 +31,7 @@ fn start_both() {
     );
     // The workers' lines on stderr come in one order: each waits for the other's.
     program.check(Check::exact("start_both").args(&[]));
-    leaves_nothing(&program);
+    program.check_leaves_nothing(&[]);
 }
 
 #[test]
@@ -58,5 +39,5 @@ fn kill_stuck() {
     let _turn = one_at_a_time();
     let program = shared::exercise!("process-kill_stuck");
     program.check(Check::exact("kill_stuck").args(&[]));
-    leaves_nothing(&program);
+    program.check_leaves_nothing(&[]);
 }

@@ -2,26 +2,14 @@
 //! for the exercise at hand; `cargo xtask check-exercises` runs each against
 //! the starter (it must fail) and the solution (it must pass).
 
-use shared::golden::{Check, Lesson};
-
-/// Runs the program; it must succeed. Returns what it printed on stdout.
-fn stdout_of(program: &Lesson) -> String {
-    let output = program.run(&[]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the program ended with {}; it printed on stderr:\n{stderr}",
-        output.status
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
+use shared::golden::Check;
 
 /// The threads finish in an order the program makes certain (3, 1, 4, 2), so
 /// the whole output is exact.
 #[test]
 fn in_order() {
     let program = shared::exercise!("queue-in_order");
-    let stdout = stdout_of(&program);
+    let stdout = program.stdout_of(&[]);
     // The poem is what comes after the blank line.
     let poem: Vec<&str> = stdout
         .lines()
@@ -64,7 +52,7 @@ fn in_order() {
 #[test]
 fn hang_up() {
     let program = shared::exercise!("queue-hang_up");
-    stdout_of(&program);
+    program.stdout_of(&[]);
     let check = Check::interleaved(
         "hang_up",
         &[

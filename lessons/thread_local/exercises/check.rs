@@ -6,29 +6,12 @@
 //! plain words, then (where the output is fixed) compares the whole output
 //! with the golden file.
 
-use shared::golden::{Check, Lesson};
-
-/// What the program printed on stdout, after checking that it ran cleanly.
-#[track_caller]
-fn stdout_of(program: &Lesson) -> String {
-    let output = program.run(&[]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the program ended with {} instead of exiting normally:\n{stderr}",
-        output.status
-    );
-    assert!(
-        stderr.is_empty(),
-        "the program printed to stderr:\n{stderr}"
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
+use shared::golden::Check;
 
 #[test]
 fn count_per_thread() {
     let program = shared::exercise!("thread_local-count_per_thread");
-    let stdout = stdout_of(&program);
+    let stdout = program.stdout_of(&[]);
     for (document, words) in [("spawn", 14), ("join", 17), ("local", 16)] {
         assert!(
             stdout.contains(&format!("{document}: {words} words,")),
@@ -55,7 +38,7 @@ const BATCH: usize = 4;
 #[test]
 fn flush_on_exit() {
     let program = shared::exercise!("thread_local-flush_on_exit");
-    let stdout = stdout_of(&program);
+    let stdout = program.stdout_of(&[]);
     assert!(
         stdout.contains("Thread-A: row 10 = 10"),
         "Thread-A's last rows (9 and 10) never got printed: they were still in \
@@ -88,7 +71,7 @@ const LOOKUPS: u32 = 8;
 #[test]
 fn connection_per_worker() {
     let program = shared::exercise!("thread_local-connection_per_worker");
-    let stdout = stdout_of(&program);
+    let stdout = program.stdout_of(&[]);
     let summary = stdout
         .lines()
         .find(|line| line.contains("connections opened for"))
