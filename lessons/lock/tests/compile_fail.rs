@@ -38,9 +38,15 @@ impl Drop for TempDir {
 
 /// What may differ between two machines with the same compiler: where the
 /// standard library's source lives (`/rustc/<commit>/library/...`, or a local
-/// copy), and whether rustc can show that source. Such a location becomes
-/// `[..]/library/...:[..]`, and any source lines shown below it are dropped.
+/// copy), and whether rustc can show that source (with the `rust-src`
+/// component). Such a location becomes `[..]/library/...:[..]`, any source
+/// lines shown below it are dropped, and the margin of line numbers is as
+/// wide as the remaining lines need (a std line number widens it).
 fn normalize(verdict: &str) -> String {
+    regutter(&without_std_source(verdict))
+}
+
+fn without_std_source(verdict: &str) -> String {
     let mut normalized = String::new();
     let mut in_std_snippet = false;
     for line in verdict.lines() {
@@ -58,6 +64,59 @@ fn normalize(verdict: &str) -> String {
         normalized.push('\n');
     }
     normalized
+}
+
+/// One line of rustc's margin: `12 |code`, `   |marks`, `  --> file`,
+/// `   = note`; or any other line.
+enum Margin<'a> {
+    Numbered(&'a str, &'a str),
+    Bar(&'a str),
+    Location(&'a str),
+    Note(&'a str),
+    Other(&'a str),
+}
+
+fn margin(line: &str) -> Margin<'_> {
+    let trimmed = line.trim_start();
+    let indented = trimmed.len() < line.len();
+    let digits = trimmed.len()
+        - trimmed
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .len();
+    if digits > 0 && trimmed[digits..].starts_with(" |") {
+        return Margin::Numbered(&trimmed[..digits], &trimmed[digits + 2..]);
+    }
+    match (indented, trimmed) {
+        (true, t) if t.starts_with('|') => Margin::Bar(&t[1..]),
+        (true, t) if t.starts_with("--> ") => Margin::Location(&t[4..]),
+        (true, t) if t.starts_with("= ") => Margin::Note(&t[2..]),
+        _ => Margin::Other(line),
+    }
+}
+
+/// Redraws the margin as wide as the widest line number left in `verdict`.
+fn regutter(verdict: &str) -> String {
+    let width = verdict
+        .lines()
+        .filter_map(|line| match margin(line) {
+            Margin::Numbered(number, _) => Some(number.len()),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(1);
+    let mut redrawn = String::new();
+    for line in verdict.lines() {
+        let line = match margin(line) {
+            Margin::Numbered(number, rest) => format!("{number:>width$} |{rest}"),
+            Margin::Bar(rest) => format!("{:width$} |{rest}", ""),
+            Margin::Location(rest) => format!("{:width$}--> {rest}", ""),
+            Margin::Note(rest) => format!("{:width$} = {rest}", ""),
+            Margin::Other(line) => line.to_owned(),
+        };
+        redrawn.push_str(&line);
+        redrawn.push('\n');
+    }
+    redrawn
 }
 
 /// `  --> /rustc/<commit>/library/std/src/x.rs:203:34` becomes
@@ -136,4 +195,45 @@ fn unlocked_counter_is_refused() {
 #[test]
 fn unlocked_static_counter_is_refused() {
     refused("counter_static", "E0133");
+}
+
+/// With the standard library's source at hand, rustc shows a std line (here
+/// 203) and widens the whole margin; the verdict must not change with it.
+#[test]
+fn the_margin_does_not_depend_on_the_std_source() {
+    let with_std_source = "\
+error[E0499]: x
+   --> counter.rs:16:17
+    |
+ 10 |     a
+    |     - b
+    = note: c
+note: d
+   --> /home/me/.rustup/toolchains/x/lib/rustlib/src/rust/library/std/src/thread/scoped.rs:203:5
+    |
+203 |     pub fn spawn
+    |     ^^^^^
+";
+    let without = "\
+error[E0499]: x
+  --> counter.rs:16:17
+   |
+10 |     a
+   |     - b
+   = note: c
+note: d
+  --> /rustc/0123/library/std/src/thread/scoped.rs:203:5
+";
+    let expected = "\
+error[E0499]: x
+  --> counter.rs:16:17
+   |
+10 |     a
+   |     - b
+   = note: c
+note: d
+  --> [..]/library/std/src/thread/scoped.rs:[..]
+";
+    assert_eq!(normalize(with_std_source), expected);
+    assert_eq!(normalize(without), expected);
 }
