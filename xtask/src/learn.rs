@@ -44,6 +44,16 @@ enum Command {
 }
 
 pub fn learn(args: Args) -> Result {
+    // `cargo xtask learn list | head` should end quietly, as other tools do,
+    // not panic on a closed pipe (Rust ignores SIGPIPE unless told otherwise).
+    // SAFETY: no other thread runs yet, and no handler is installed.
+    #[cfg(unix)]
+    unsafe {
+        let _ = nix::sys::signal::signal(
+            nix::sys::signal::Signal::SIGPIPE,
+            nix::sys::signal::SigHandler::SigDfl,
+        );
+    }
     let all = catalogue()?;
     if all.is_empty() {
         return Err("the course has no exercises yet".into());
@@ -63,7 +73,7 @@ pub fn learn(args: Args) -> Result {
             print_hint(exercise);
             Ok(())
         }
-        Some(Command::Reset { name }) => reset(find(&all, &name)?),
+        Some(Command::Reset { name }) => reset(find(&all, &name)?, &mut progress),
         Some(Command::Go { name }) => {
             let exercise = find(&all, &name)?;
             progress.set_current(exercise);
@@ -233,12 +243,16 @@ fn print_hint(exercise: &Exercise) {
     }
 }
 
-fn reset(exercise: &Exercise) -> Result {
+/// The exercise's file back to its starter, and the exercise to do again.
+fn reset(exercise: &Exercise, progress: &mut Progress) -> Result {
     let starter = starter_from_solution(&read(&exercise.solution())?)?;
     std::fs::write(exercise.starter(), starter).map_err(|err| err.to_string())?;
+    progress.done.remove(&exercise.id());
+    progress.save()?;
     println!(
-        "{} is back to its starter.",
-        Exercise::shown(&exercise.starter())
+        "{} is back to its starter, and {} is to do again.",
+        Exercise::shown(&exercise.starter()),
+        exercise.id()
     );
     Ok(())
 }
@@ -323,7 +337,7 @@ fn report_hang(exercise: &Exercise, program: Option<&Path>) -> Result {
         let last: Vec<&str> = last.into_iter().rev().collect();
         if status.is_none() {
             println!(
-                "\nRun on its own, it printed this in {} s, then stopped making progress:\n",
+                "\nRun on its own for {} s, it printed this and was still running:\n",
                 limit.as_secs()
             );
             println!(
@@ -482,7 +496,7 @@ fn watch(all: &[Exercise], progress: &mut Progress, manual: bool) -> Result {
                         None => println!("Every other exercise is done."),
                     },
                     "reset" => {
-                        reset(exercise)?;
+                        reset(exercise, progress)?;
                         // Writing the file is a save: the watcher re-runs the check.
                         if watcher.is_none() {
                             break exercise;
