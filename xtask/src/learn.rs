@@ -383,7 +383,7 @@ enum Event {
 /// checks again on every save (or Enter), until the learner quits.
 fn watch(all: &[Exercise], progress: &mut Progress, manual: bool) -> Result {
     exercises::stop_on_ctrl_c();
-    let lines = read_lines();
+    let mut lines = read_lines();
     let mut exercise = progress.current(all);
     progress.set_current(exercise);
     progress.save()?;
@@ -485,7 +485,12 @@ fn watch(all: &[Exercise], progress: &mut Progress, manual: bool) -> Result {
                     println!("No more input: stopping. Your progress is saved.");
                     return Ok(());
                 }
-                Event::InputClosed => continue,
+                // Nothing more to read (stdin is not a terminal): go on
+                // watching files, without asking the closed input again.
+                Event::InputClosed => {
+                    lines = crossbeam_channel::never();
+                    continue;
+                }
                 Event::Line(line) => match line.trim() {
                     "" => break exercise,
                     "q" | "quit" => return Ok(()),
