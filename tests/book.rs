@@ -1,6 +1,8 @@
 //! The book: every lesson has a chapter, and every include resolves.
 
-use course_tests::{check_include, files_below, includes, root, summary_links, written_lessons};
+use course_tests::{
+    check_include, files_below, includes, root, summary_links, written_lessons,
+};
 
 fn book_src() -> std::path::PathBuf {
     root().join("book/src")
@@ -8,7 +10,8 @@ fn book_src() -> std::path::PathBuf {
 
 #[test]
 fn every_chapter_in_the_summary_exists() {
-    let summary = std::fs::read_to_string(book_src().join("SUMMARY.md")).expect("SUMMARY.md");
+    let summary =
+        std::fs::read_to_string(book_src().join("SUMMARY.md")).expect("SUMMARY.md");
     let links = summary_links(&summary);
     assert!(!links.is_empty());
     for link in links {
@@ -19,28 +22,55 @@ fn every_chapter_in_the_summary_exists() {
     }
 }
 
+/// A lesson's pages: its overview `lessons/<name>.md` and the sub-pages in
+/// `lessons/<name>/`, as the book lists them.
+fn pages_of(lesson: &str, links: &[String]) -> Vec<String> {
+    let below = format!("lessons/{lesson}/");
+    links
+        .iter()
+        .filter(|link| {
+            **link == format!("lessons/{lesson}.md") || link.starts_with(&below)
+        })
+        .cloned()
+        .collect()
+}
+
 #[test]
-fn every_lesson_has_a_chapter_that_includes_its_code_and_output() {
-    let summary = std::fs::read_to_string(book_src().join("SUMMARY.md")).expect("SUMMARY.md");
+fn every_lesson_has_pages_that_include_its_code_and_recorded_output() {
+    let summary =
+        std::fs::read_to_string(book_src().join("SUMMARY.md")).expect("SUMMARY.md");
     let links = summary_links(&summary);
     for name in written_lessons() {
-        let chapter = format!("lessons/{name}.md");
+        let overview = format!("lessons/{name}.md");
         assert!(
-            links.contains(&chapter),
-            "SUMMARY.md does not list {chapter}"
+            links.contains(&overview),
+            "SUMMARY.md does not list {overview}"
         );
-        let text = std::fs::read_to_string(book_src().join(&chapter)).expect("chapter");
-        let paths: Vec<String> = includes(&text).into_iter().map(|i| i.path).collect();
+        let mut paths = Vec::new();
+        for page in pages_of(name, &links) {
+            let text = std::fs::read_to_string(book_src().join(&page)).expect("page");
+            paths.extend(includes(&text).into_iter().map(|i| (page.clone(), i.path)));
+        }
         let code = format!("lessons/{name}/src/");
-        let golden = format!("lessons/{name}/golden/");
+        let sample = format!("lessons/{name}/golden/");
         assert!(
-            paths.iter().any(|p| p.contains(&code)),
-            "{chapter} includes none of the lesson's code"
+            paths.iter().any(|(_, p)| p.contains(&code)),
+            "the pages of lesson {name} include none of its code"
         );
         assert!(
-            paths.iter().any(|p| p.contains(&golden)),
-            "{chapter} includes none of the lesson's golden output"
+            paths
+                .iter()
+                .any(|(_, p)| p.contains(&sample) && p.ends_with(".sample")),
+            "the pages of lesson {name} include none of its recorded runs (golden/*.sample)"
         );
+        // The book shows real runs; a golden, with its placeholders, is the
+        // specification and belongs in the appendix on goldens.
+        for (page, path) in &paths {
+            assert!(
+                !path.contains("/golden/") || path.ends_with(".sample"),
+                "{page} includes the golden {path}: include the recorded run (.sample) instead"
+            );
+        }
     }
 }
 
@@ -84,8 +114,9 @@ fn exercises_of(lesson: &str) -> Vec<String> {
 }
 
 #[test]
-fn every_chapter_ends_with_its_exercises_and_every_solution_has_its_page() {
-    let summary = std::fs::read_to_string(book_src().join("SUMMARY.md")).expect("SUMMARY.md");
+fn every_lesson_ends_with_its_exercises_and_every_solution_has_its_page() {
+    let summary =
+        std::fs::read_to_string(book_src().join("SUMMARY.md")).expect("SUMMARY.md");
     let links = summary_links(&summary);
     assert!(
         links.contains(&"how-to-take-this-course.md".to_owned()),
@@ -94,60 +125,69 @@ fn every_chapter_ends_with_its_exercises_and_every_solution_has_its_page() {
     for lesson in written_lessons() {
         let names = exercises_of(lesson);
         assert!(!names.is_empty(), "lesson {lesson} has no exercises");
-        let chapter = std::fs::read_to_string(book_src().join(format!("lessons/{lesson}.md")))
-            .expect("chapter");
-        let section = chapter
-            .rsplit_once("\n## Exercises\n")
-            .unwrap_or_else(|| panic!("lessons/{lesson}.md has no `## Exercises` section"))
-            .1;
-        assert!(
-            !section.contains("\n## "),
-            "the exercises are not the last section of lessons/{lesson}.md"
+        let page = format!("lessons/{lesson}/exercises.md");
+        assert_eq!(
+            pages_of(lesson, &links).last(),
+            Some(&page),
+            "the last page of lesson {lesson} must be its exercises, {page}"
         );
-        let page = format!("solutions/{lesson}.md");
-        assert!(links.contains(&page), "SUMMARY.md does not list {page}");
-        let solutions = std::fs::read_to_string(book_src().join(&page)).expect("solutions page");
+        let exercises =
+            std::fs::read_to_string(book_src().join(&page)).expect("exercises page");
+        let solutions_page = format!("solutions/{lesson}.md");
+        assert!(
+            links.contains(&solutions_page),
+            "SUMMARY.md does not list {solutions_page}"
+        );
+        let solutions = std::fs::read_to_string(book_src().join(&solutions_page))
+            .expect("solutions page");
         for name in names {
-            let starter = format!("(../../../lessons/{lesson}/exercises/{name}.rs)");
+            // A path the learner opens in their checkout, never a link that
+            // would leave the book where it is served.
+            let starter = format!("`lessons/{lesson}/exercises/{name}.rs`");
             assert!(
-                section.contains(&starter),
-                "lessons/{lesson}.md does not link to its exercise {name}.rs"
+                exercises.contains(&starter),
+                "{page} does not name its exercise {starter}"
             );
             assert!(
-                section.contains(&format!("(../{page}#")),
-                "lessons/{lesson}.md does not link to the solutions of its exercises"
+                exercises.contains(&format!("(../../{solutions_page}#")),
+                "{page} does not link to the solutions of its exercises"
             );
-            let include = format!("lessons/{lesson}/exercises/solutions/{name}.rs:solution}}}}");
+            let include =
+                format!("lessons/{lesson}/exercises/solutions/{name}.rs:solution}}}}");
             assert!(
                 solutions.contains(&include),
-                "{page} does not show the solution of {name}"
+                "{solutions_page} does not show the solution of {name}"
             );
         }
     }
 }
 
-/// Links from the book to files of the course (not to other chapters) point
-/// at files that exist, so "open the exercise" never leads nowhere.
+/// The book links only to its own pages and to the web: a link to a file of
+/// the checkout (`../../../lessons/...`) would climb out of the built book
+/// and answer 404 where the book is served.
 #[test]
-fn every_link_to_a_course_file_resolves() {
-    let link = regex::Regex::new(r"\]\((\.\./[^)#\s]+)\)").expect("regex");
-    let mut broken = Vec::new();
+fn no_link_leaves_the_book() {
+    let link = regex::Regex::new(r"\]\(([^)#\s]+)(?:#[^)\s]*)?\)").expect("regex");
+    let mut outside = Vec::new();
     for chapter in files_below(&book_src(), ".md") {
         let text = std::fs::read_to_string(&chapter).expect("chapter");
         for target in link.captures_iter(&text) {
             let target = &target[1];
-            if target.ends_with(".md") || target.ends_with(".html") {
+            if target.contains("://") || target.starts_with("mailto:") {
                 continue;
             }
             let path = chapter.parent().expect("folder").join(target);
-            if !path.exists() {
-                broken.push(format!("{}: {target}", chapter.display()));
+            let inside = path.canonicalize().is_ok_and(|path| {
+                path.starts_with(book_src().canonicalize().expect("src"))
+            });
+            if !inside {
+                outside.push(format!("{}: {target}", chapter.display()));
             }
         }
     }
     assert!(
-        broken.is_empty(),
-        "links to missing files:\n{}",
-        broken.join("\n")
+        outside.is_empty(),
+        "links to files outside the book (name the path in `code` instead):\n{}",
+        outside.join("\n")
     );
 }

@@ -18,9 +18,10 @@ fn every_lesson_folder_is_a_course_lesson_with_its_package_name() {
             LESSONS.contains(&name.as_str()),
             "lessons/{name} is not in the course"
         );
-        let manifest =
-            std::fs::read_to_string(root().join("lessons").join(&name).join("Cargo.toml"))
-                .unwrap_or_else(|e| panic!("lessons/{name}/Cargo.toml: {e}"));
+        let manifest = std::fs::read_to_string(
+            root().join("lessons").join(&name).join("Cargo.toml"),
+        )
+        .unwrap_or_else(|e| panic!("lessons/{name}/Cargo.toml: {e}"));
         assert!(
             manifest.contains(&format!("name = \"lesson-{name}\"")),
             "lessons/{name} must be package lesson-{name}"
@@ -32,10 +33,16 @@ fn every_lesson_folder_is_a_course_lesson_with_its_package_name() {
 fn every_lesson_has_code_goldens_and_a_golden_test_that_uses_each_golden() {
     for name in lesson_dirs() {
         let dir = root().join("lessons").join(&name);
-        let main = std::fs::read_to_string(dir.join("src/main.rs")).expect("src/main.rs");
         assert!(
-            main.contains("// Python:"),
-            "lessons/{name}/src/main.rs names no Python call beside its Rust counterpart"
+            dir.join("src/main.rs").is_file(),
+            "lessons/{name}/src/main.rs"
+        );
+        let names_python = files_below(&dir.join("src"), ".rs").iter().any(|file| {
+            std::fs::read_to_string(file).is_ok_and(|code| code.contains("// Python:"))
+        });
+        assert!(
+            names_python,
+            "lessons/{name}/src names no Python call beside its Rust counterpart"
         );
         let test = std::fs::read_to_string(dir.join("tests/golden.rs"))
             .unwrap_or_else(|e| panic!("lessons/{name}/tests/golden.rs: {e}"));
@@ -56,6 +63,42 @@ fn every_lesson_has_code_goldens_and_a_golden_test_that_uses_each_golden() {
             );
         }
     }
+}
+
+/// The lessons in the order `text` first names each of them (by `pattern`,
+/// with `{}` for the lesson's name).
+fn order_in(text: &str, pattern: &str) -> Vec<&'static str> {
+    let mut found: Vec<(usize, &'static str)> = LESSONS
+        .iter()
+        .filter_map(|name| {
+            text.find(&pattern.replace("{}", name))
+                .map(|at| (at, *name))
+        })
+        .collect();
+    found.sort();
+    found.into_iter().map(|(_, name)| name).collect()
+}
+
+/// One course order: `shared::course::LESSONS` (which `learn`, `tour` and
+/// `check-exercises` follow), the book's chapters and the README's table.
+#[test]
+fn the_book_and_the_readme_follow_the_course_order() {
+    let summary =
+        std::fs::read_to_string(root().join("book/src/SUMMARY.md")).expect("SUMMARY.md");
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let table = &readme[readme
+        .find("## The lessons")
+        .expect("README: ## The lessons")..];
+    assert_eq!(
+        order_in(&summary, "](lessons/{}.md)"),
+        LESSONS,
+        "the chapters of SUMMARY.md are not in course order (shared/src/course.rs)"
+    );
+    assert_eq!(
+        order_in(table, "`cargo run -p lesson-{}`"),
+        LESSONS,
+        "the lessons of README.md are not in course order (shared/src/course.rs)"
+    );
 }
 
 #[test]

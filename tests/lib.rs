@@ -27,7 +27,9 @@ pub fn files_below(dir: &Path, suffix: &str) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut pending = vec![dir.to_owned()];
     while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        for entry in
+            std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        {
             let path = entry.expect("directory entry").path();
             if path.is_dir() {
                 pending.push(path);
@@ -50,13 +52,16 @@ pub struct Include {
 
 /// The includes of a chapter, in order.
 pub fn includes(markdown: &str) -> Vec<Include> {
-    let pattern = Regex::new(r"\{\{#(?:rustdoc_)?include\s+([^}\s]+)\s*\}\}").expect("regex");
+    let pattern =
+        Regex::new(r"\{\{#(?:rustdoc_)?include\s+([^}\s]+)\s*\}\}").expect("regex");
     pattern
         .captures_iter(markdown)
         .map(|c| {
             let target = &c[1];
             match target.split_once(':') {
-                Some((path, rest)) if !rest.starts_with(|ch: char| ch.is_ascii_digit()) => {
+                Some((path, rest))
+                    if !rest.starts_with(|ch: char| ch.is_ascii_digit()) =>
+                {
                     Include {
                         path: path.to_owned(),
                         anchor: Some(rest.to_owned()),
@@ -81,12 +86,14 @@ pub fn check_include(chapter: &Path, include: &Include) -> Result<(), String> {
         .parent()
         .expect("chapter folder")
         .join(&include.path);
-    let text = std::fs::read_to_string(&target)
-        .map_err(|err| format!("{} includes {}: {err}", chapter.display(), include.path))?;
+    let text = std::fs::read_to_string(&target).map_err(|err| {
+        format!("{} includes {}: {err}", chapter.display(), include.path)
+    })?;
     if let Some(anchor) = &include.anchor {
         for marker in ["ANCHOR", "ANCHOR_END"] {
             let pattern =
-                Regex::new(&format!(r"\b{marker}:\s*{}\b", regex::escape(anchor))).expect("regex");
+                Regex::new(&format!(r"\b{marker}:\s*{}\b", regex::escape(anchor)))
+                    .expect("regex");
             if !pattern.is_match(&text) {
                 return Err(format!(
                     "{} includes {}:{anchor}, but that file has no `{marker}: {anchor}`",
@@ -137,7 +144,8 @@ mod tests {
 
     #[test]
     fn a_missing_file_or_anchor_is_reported() {
-        let dir = std::env::temp_dir().join(format!("course-tests-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("course-tests-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(
             dir.join("code.rs"),

@@ -49,6 +49,10 @@ pub const RUN_TIMEOUT: Duration = Duration::from_secs(120);
 /// the learner's file.
 pub const SOLUTION_VAR: &str = "EXERCISE_SOLUTION";
 
+/// How many runs `cargo xtask bless` tries to record a sample that shows what
+/// [`Check::sample_shows`] asks for.
+pub const SAMPLE_ATTEMPTS: u32 = 200;
+
 /// The course's placeholders for what varies between runs.
 pub fn redactions() -> Redactions {
     let mut redactions = Redactions::new();
@@ -87,6 +91,8 @@ pub struct Check {
     threads: &'static [&'static str],
     may_omit: &'static [&'static str],
     exit_code: i32,
+    /// A regex that some line of the recorded sample must match.
+    sample_shows: Option<&'static str>,
 }
 
 impl Check {
@@ -98,6 +104,7 @@ impl Check {
             threads: &[],
             may_omit: &[],
             exit_code: 0,
+            sample_shows: None,
         }
     }
 
@@ -114,6 +121,7 @@ impl Check {
             threads: thread_prefixes,
             may_omit: &[],
             exit_code: 0,
+            sample_shows: None,
         }
     }
 
@@ -134,6 +142,15 @@ impl Check {
     /// The exit status the variant must end with (0 unless set).
     pub const fn exit_code(mut self, code: i32) -> Self {
         self.exit_code = code;
+        self
+    }
+
+    /// The sample the book shows must contain a line that the regex `line`
+    /// matches: for a race, a run where the race happened. `cargo xtask
+    /// bless` runs the variant until one run shows it (at most
+    /// [`SAMPLE_ATTEMPTS`] runs); say beside the check how often that is.
+    pub const fn sample_shows(mut self, line: &'static str) -> Self {
+        self.sample_shows = Some(line);
         self
     }
 
@@ -226,33 +243,129 @@ impl Lesson {
         String::from_utf8_lossy(&output.stdout).into_owned()
     }
 
-    /// Runs one variant and checks its exit status, stdout and stderr.
+    /// Runs one variant and checks its exit status, stdout and stderr; then
+    /// checks the recorded sample the book shows (see [`Lesson::check_sample`]).
     #[track_caller]
     pub fn check(&self, check: Check) {
-        let output = match check.args {
+        let output = self.run_variant(&check);
+        self.check_output(&check, &output);
+        if !self.exercise {
+            if blessing() {
+                self.record_sample(&check, output);
+            }
+            self.check_sample(&check);
+        }
+    }
+
+    fn run_variant(&self, check: &Check) -> Output {
+        match check.args {
             Some(args) => self.run(args),
             None => self.run(&[check.variant]),
-        };
+        }
+    }
+
+    #[track_caller]
+    fn check_output(&self, check: &Check, output: &Output) {
         let stdout = String::from_utf8_lossy(&output.stdout);
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(
             output.status.code(),
             Some(check.exit_code),
             "{} ended with {} instead of exit status {}\n--- stdout ---\n{stdout}--- stderr ---\n{stderr}",
-            self.subject(&check),
+            self.subject(check),
             output.status,
             check.exit_code,
         );
-        self.compare(&check, "stdout", &stdout);
+        self.compare(check, "stdout", &stdout);
         let stderr_golden = self.golden_path(check.variant, "stderr");
         if stderr_golden.exists() {
-            self.compare(&check, "stderr", &stderr);
+            self.compare(check, "stderr", &stderr);
         } else {
             assert!(
                 stderr.is_empty(),
                 "{} printed to stderr:\n{stderr}",
-                self.subject(&check)
+                self.subject(check)
             );
+        }
+    }
+
+    /// The recorded run of a variant that the book shows:
+    /// `golden/<variant>.sample` for stdout, `golden/<variant>.stderr.sample`
+    /// for stderr (only where the variant has a stderr golden).
+    pub fn sample_path(&self, variant: &str, stream: &str) -> PathBuf {
+        match stream {
+            "stdout" => self.golden_dir.join(format!("{variant}.sample")),
+            _ => self.golden_dir.join(format!("{variant}.{stream}.sample")),
+        }
+    }
+
+    fn streams(&self, variant: &str) -> Vec<&'static str> {
+        if self.golden_path(variant, "stderr").exists() {
+            vec!["stdout", "stderr"]
+        } else {
+            vec!["stdout"]
+        }
+    }
+
+    /// Writes the run's output, unredacted, as the variant's samples. Where
+    /// the check asks the sample to show something, runs again until a run
+    /// shows it.
+    fn record_sample(&self, check: &Check, mut output: Output) {
+        let mut attempts = 1;
+        while let Some(line) = check.sample_shows {
+            if shows(line, &String::from_utf8_lossy(&output.stdout)) {
+                break;
+            }
+            assert!(
+                attempts < SAMPLE_ATTEMPTS,
+                "variant {}: no run in {SAMPLE_ATTEMPTS} printed a line like {line:?}",
+                check.variant
+            );
+            output = self.run_variant(check);
+            self.check_output(check, &output);
+            attempts += 1;
+        }
+        for stream in self.streams(check.variant) {
+            let text = if stream == "stdout" {
+                &output.stdout
+            } else {
+                &output.stderr
+            };
+            let path = self.sample_path(check.variant, stream);
+            std::fs::write(&path, text).expect("write sample");
+            eprintln!("recorded {} (run {attempts})", path.display());
+        }
+    }
+
+    /// The sample the book shows is a run the golden allows, and shows what
+    /// the check asks it to show: a sample can never show what the program
+    /// no longer does.
+    #[track_caller]
+    pub fn check_sample(&self, check: &Check) {
+        for stream in self.streams(check.variant) {
+            let path = self.sample_path(check.variant, stream);
+            let sample = std::fs::read_to_string(&path).unwrap_or_else(|err| {
+                panic!(
+                    "no sample {} ({err}): record one with `cargo xtask bless`",
+                    path.display()
+                )
+            });
+            let golden = self.read_golden(check.variant, stream);
+            if let Err(why) = equivalent(&golden, &redactions().redact(&sample), check) {
+                panic!(
+                    "the sample {} no longer matches its golden: {why}\n\
+                     Record it again with `cargo xtask bless`.",
+                    path.display()
+                );
+            }
+            if let (Some(line), "stdout") = (check.sample_shows, stream) {
+                assert!(
+                    shows(line, &sample),
+                    "the sample {} must show a line like {line:?}: \
+                     record it again with `cargo xtask bless`",
+                    path.display()
+                );
+            }
         }
     }
 
@@ -336,11 +449,12 @@ impl Lesson {
     #[track_caller]
     fn compare(&self, check: &Check, stream: &str, actual: &str) {
         let path = self.golden_path(check.variant, stream);
-        let bless = std::env::var("SNAPSHOTS").is_ok_and(|v| v == "overwrite");
+        let bless = blessing();
         let redacted = redactions().redact(actual);
         let verdict = if !path.exists() {
             Err(format!("no golden file {}", path.display()))
-        } else if check.threads.is_empty() && check.may_omit.is_empty() && !self.exercise {
+        } else if check.threads.is_empty() && check.may_omit.is_empty() && !self.exercise
+        {
             // snapbox gives the clearest diff for a line-for-line comparison.
             Assert::new()
                 .action(Action::Verify)
@@ -389,6 +503,17 @@ impl Lesson {
             ),
         }
     }
+}
+
+/// Whether a line of `output` matches the regex `line`.
+fn shows(line: &str, output: &str) -> bool {
+    let line = Regex::new(line).expect("the regex of sample_shows");
+    output.lines().any(|got| line.is_match(got))
+}
+
+/// Whether this run rewrites goldens and records samples (`cargo xtask bless`).
+fn blessing() -> bool {
+    std::env::var("SNAPSHOTS").is_ok_and(|v| v == "overwrite")
 }
 
 /// Splits a full run's stdout into (variant, section) at the headings.
@@ -447,8 +572,8 @@ pub fn equivalent(golden: &str, actual: &str, check: &Check) -> Result<(), Strin
     }
     for (segment, (want, got)) in golden.threads.iter().zip(&actual.threads).enumerate() {
         for (prefix, (want, got)) in check.threads.iter().zip(want.iter().zip(got)) {
-            let same =
-                want.len() == got.len() && want.iter().zip(got).all(|(w, g)| line_matches(w, g));
+            let same = want.len() == got.len()
+                && want.iter().zip(got).all(|(w, g)| line_matches(w, g));
             if !same {
                 return Err(format!(
                     "thread {prefix:?} after anchor {segment}: expected its lines {want:?}, found {got:?}"
@@ -473,7 +598,9 @@ fn segments<'a>(text: &'a str, prefixes: &[&str]) -> Segments<'a> {
     };
     for line in text.lines() {
         match prefixes.iter().position(|p| line.starts_with(p)) {
-            Some(thread) => split.threads.last_mut().expect("one segment")[thread].push(line),
+            Some(thread) => {
+                split.threads.last_mut().expect("one segment")[thread].push(line)
+            }
             None => {
                 split.anchors.push(line);
                 split.threads.push(vec![Vec::new(); prefixes.len()]);
@@ -493,7 +620,8 @@ fn without_omissible(text: &str, may_omit: &[&str]) -> Result<String, String> {
     let last = text.lines().count().saturating_sub(1);
     for (index, line) in text.lines().enumerate() {
         let omissible = |o: &&str| {
-            line_matches(o, line) || (index == last && !line.is_empty() && o.starts_with(line))
+            line_matches(o, line)
+                || (index == last && !line.is_empty() && o.starts_with(line))
         };
         match may_omit.iter().position(omissible) {
             Some(index) => seen[index] += 1,
@@ -504,7 +632,9 @@ fn without_omissible(text: &str, may_omit: &[&str]) -> Result<String, String> {
         }
     }
     match may_omit.iter().zip(&seen).find(|(_, n)| **n > 1) {
-        Some((line, n)) => Err(format!("{line:?} may appear at most once, found {n} times")),
+        Some((line, n)) => {
+            Err(format!("{line:?} may appear at most once, found {n} times"))
+        }
         None => Ok(kept),
     }
 }
@@ -657,7 +787,8 @@ mod tests {
 
     #[test]
     fn placeholders_replace_what_varies() {
-        let redacted = redactions().redact("pid 4242, ppid=17, tid 99 took 1.25s and 3.50ms");
+        let redacted =
+            redactions().redact("pid 4242, ppid=17, tid 99 took 1.25s and 3.50ms");
         assert_eq!(
             redacted,
             "pid [PID], ppid=[PID], tid [TID] took [ELAPSED] and [ELAPSED]"

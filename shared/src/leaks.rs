@@ -27,7 +27,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use nix::sys::signal::{SigHandler, SigSet, SigmaskHow, Signal, kill, killpg, signal, sigprocmask};
+use nix::sys::signal::{
+    SigHandler, SigSet, SigmaskHow, Signal, kill, killpg, signal, sigprocmask,
+};
 use nix::sys::wait::{WaitPidFlag, waitpid};
 use nix::unistd::Pid;
 
@@ -159,8 +161,8 @@ impl Scene {
         );
         static RUNS: AtomicU32 = AtomicU32::new(0);
         let run = RUNS.fetch_add(1, Ordering::Relaxed);
-        let tmpdir =
-            std::env::temp_dir().join(format!("course-leak-check-{}-{run}", std::process::id()));
+        let tmpdir = std::env::temp_dir()
+            .join(format!("course-leak-check-{}-{run}", std::process::id()));
         std::fs::create_dir_all(&tmpdir).expect("create the lesson's TMPDIR");
         Scene {
             tmpdir,
@@ -185,7 +187,8 @@ impl Scene {
         // allowed; sigaction and sigprocmask are.
         unsafe {
             command.pre_exec(|| {
-                signal(Signal::SIGINT, SigHandler::SigDfl).map_err(std::io::Error::from)?;
+                signal(Signal::SIGINT, SigHandler::SigDfl)
+                    .map_err(std::io::Error::from)?;
                 let mut sigint = SigSet::empty();
                 sigint.add(Signal::SIGINT);
                 sigprocmask(SigmaskHow::SIG_UNBLOCK, Some(&sigint), None)

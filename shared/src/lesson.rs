@@ -112,9 +112,10 @@ impl Lesson {
         for (index, variant) in self.variants.iter().enumerate() {
             let mut stdout = std::io::stdout().lock();
             let separator = if index > 0 { "\n" } else { "" };
-            let printed = writeln!(stdout, "{separator}{}", heading(index + 1, total, variant))
-                // The child writes to the same stdout: what we printed must be out first.
-                .and_then(|()| stdout.flush());
+            let printed =
+                writeln!(stdout, "{separator}{}", heading(index + 1, total, variant))
+                    // The child writes to the same stdout: what we printed must be out first.
+                    .and_then(|()| stdout.flush());
             if printed.is_err() {
                 // Nobody reads our output any more (e.g. `| head`): stop quietly.
                 return ExitCode::FAILURE;
@@ -123,7 +124,10 @@ impl Lesson {
             let status = Command::new(&exe).arg(variant.name).status();
             #[cfg(unix)]
             if interrupted.load(Ordering::Relaxed) {
-                signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGINT).ok();
+                signal_hook::low_level::emulate_default_handler(
+                    signal_hook::consts::SIGINT,
+                )
+                .ok();
                 return ExitCode::from(130); // if SIGINT's default action did not end us
             }
             match status {

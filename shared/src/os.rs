@@ -41,7 +41,8 @@ pub fn threads() -> io::Result<Vec<OsThread>> {
             is_main: tid == pid,
         });
     }
-    threads.sort_by(|a, b| (!a.is_main, &a.name, a.tid).cmp(&(!b.is_main, &b.name, b.tid)));
+    threads
+        .sort_by(|a, b| (!a.is_main, &a.name, a.tid).cmp(&(!b.is_main, &b.name, b.tid)));
     Ok(threads)
 }
 
@@ -119,7 +120,8 @@ mod tests {
 
         drop(finish_tx);
         worker.join().unwrap();
-        let gone = wait_until_gone(worker_tid, std::time::Duration::from_secs(10)).unwrap();
+        let gone =
+            wait_until_gone(worker_tid, std::time::Duration::from_secs(10)).unwrap();
         assert!(gone, "thread {worker_tid} still listed after join");
     }
 }

@@ -174,8 +174,8 @@ fn unlisted_files(all: &[Exercise], only: &[String]) -> Vec<String> {
         let dir = exercises::exercises_dir(lesson);
         for folder in [dir.clone(), dir.join("solutions")] {
             for name in rust_files(&folder) {
-                let listed =
-                    name == "check" || all.iter().any(|e| e.lesson == lesson && e.name == name);
+                let listed = name == "check"
+                    || all.iter().any(|e| e.lesson == lesson && e.name == name);
                 if !listed {
                     problems.push(format!(
                         "{}/{name}.rs is not listed in exercises.toml",

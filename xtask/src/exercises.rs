@@ -137,7 +137,8 @@ pub fn exercises_dir(lesson: &str) -> PathBuf {
 }
 
 pub fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|err| format!("{}: {err}", Exercise::shown(path)))
+    std::fs::read_to_string(path)
+        .map_err(|err| format!("{}: {err}", Exercise::shown(path)))
 }
 
 /// Every exercise of the course, lesson by lesson in course order and, within
@@ -332,12 +333,19 @@ pub static INTERRUPTED: LazyLock<Arc<AtomicBool>> = LazyLock::new(Arc::default);
 /// running check (in a process group of its own, out of the terminal's reach)
 /// is stopped and reaped first.
 pub fn stop_on_ctrl_c() {
-    let _ = signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&INTERRUPTED));
+    let _ = signal_hook::flag::register(
+        signal_hook::consts::SIGINT,
+        Arc::clone(&INTERRUPTED),
+    );
 }
 
 /// Runs one exercise's check (already built: `check_exe`) against the
 /// learner's file or the solution, with the exercise's time limit.
-pub fn run_check(exercise: &Exercise, check_exe: &Path, program: Program) -> Result<Outcome> {
+pub fn run_check(
+    exercise: &Exercise,
+    check_exe: &Path,
+    program: Program,
+) -> Result<Outcome> {
     let mut command = Command::new(check_exe);
     command
         .args([&exercise.name, "--exact", "--nocapture", "--test-threads=1"])
@@ -362,7 +370,10 @@ pub fn run_check(exercise: &Exercise, check_exe: &Path, program: Program) -> Res
 /// whole group is killed, and so is whatever left the group and was orphaned
 /// to us (we become a child subreaper). The status is `None` if it was
 /// stopped.
-pub fn run_limited(mut command: Command, limit: Duration) -> Result<(Option<ExitStatus>, String)> {
+pub fn run_limited(
+    mut command: Command,
+    limit: Duration,
+) -> Result<(Option<ExitStatus>, String)> {
     let (mut reader, writer) = std::io::pipe().map_err(|err| err.to_string())?;
     command
         .stdin(Stdio::null())
@@ -540,7 +551,8 @@ fn main() {
         assert!(starter_from_solution("fn main() {}\n").is_err());
         assert!(starter_from_solution("// ANCHOR: solution\nx\n").is_err());
         assert!(starter_from_solution("// ANCHOR_END: solution\n").is_err());
-        let nested = "// ANCHOR: solution\n// ANCHOR: solution\n// ANCHOR_END: solution\n";
+        let nested =
+            "// ANCHOR: solution\n// ANCHOR: solution\n// ANCHOR_END: solution\n";
         assert!(starter_from_solution(nested).is_err());
         let starter_inside = "// ANCHOR: solution\n//~ x\n// ANCHOR_END: solution\n";
         assert!(starter_from_solution(starter_inside).is_err());

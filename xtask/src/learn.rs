@@ -14,8 +14,8 @@ use crossbeam_channel::{Receiver, select};
 use notify::{RecursiveMode, Watcher};
 
 use crate::exercises::{
-    self, Exercise, INTERRUPTED, Outcome, Program, USUAL_HANG_CAUSES, build, catalogue, read,
-    starter_from_solution,
+    self, Exercise, INTERRUPTED, Outcome, Program, USUAL_HANG_CAUSES, build, catalogue,
+    read, starter_from_solution,
 };
 use crate::{Result, workspace_root};
 
@@ -151,7 +151,9 @@ impl Progress {
                 Some(("done", id)) if known(id) => {
                     progress.done.insert(id.to_owned());
                 }
-                Some(("current", id)) if known(id) => progress.current = Some(id.to_owned()),
+                Some(("current", id)) if known(id) => {
+                    progress.current = Some(id.to_owned())
+                }
                 _ => {}
             }
         }
@@ -196,7 +198,11 @@ impl Progress {
     }
 
     /// The first exercise after `exercise` that is not done, going round.
-    fn next_after<'a>(&self, all: &'a [Exercise], exercise: &Exercise) -> Option<&'a Exercise> {
+    fn next_after<'a>(
+        &self,
+        all: &'a [Exercise],
+        exercise: &Exercise,
+    ) -> Option<&'a Exercise> {
         let at = all
             .iter()
             .position(|e| e.id() == exercise.id())
@@ -289,7 +295,8 @@ fn check(exercise: &Exercise, total: usize, progress: &mut Progress) -> Result<b
             return Ok(false);
         }
     };
-    match exercises::run_check(exercise, built.check(exercise.lesson)?, Program::Learner)? {
+    match exercises::run_check(exercise, built.check(exercise.lesson)?, Program::Learner)?
+    {
         Outcome::Passed => {
             progress.done.insert(exercise.id());
             progress.save()?;
@@ -442,7 +449,9 @@ fn watch(all: &[Exercise], progress: &mut Progress, manual: bool) -> Result {
         if passed {
             match progress.next_after(all, exercise) {
                 Some(next) => println!("n: next exercise ({})", next.id()),
-                None => println!("That was the last one: every exercise is done. Congratulations!"),
+                None => println!(
+                    "That was the last one: every exercise is done. Congratulations!"
+                ),
             }
         } else if watcher.is_some() {
             println!(

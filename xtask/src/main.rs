@@ -2,7 +2,8 @@
 //!
 //! - `ci`      format check, clippy with `-D warnings`, every test, the book
 //! - `bless`   rewrite the golden files from the lessons' real output
-//! - `book`    build the book (installs a pinned mdbook locally if needed)
+//! - `book`    build the book (installs a pinned mdbook locally if needed) and
+//!   check the HTML: links, listing sizes, no golden placeholders
 //! - `tour`    run every lesson in course order
 //! - `stress`  run golden tests many times with the other core busy
 //! - `measure` lesson gil_efficiency's figures, Rust beside Python, into the book
@@ -18,6 +19,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
+mod book_check;
 mod check_exercises;
 mod exercises;
 mod learn;
@@ -94,6 +96,10 @@ enum Task {
         /// Workers from 1 to this (default: twice the number of cores).
         #[arg(long)]
         max_workers: Option<usize>,
+        /// Measure nothing: draw measured.md and the charts again from the
+        /// measured.json already there (after a change to how they are drawn).
+        #[arg(long)]
+        redraw: bool,
         /// Where to write measured.md and speedup.svg
         /// (default: book/src/lessons/gil_efficiency).
         #[arg(long)]
@@ -113,11 +119,15 @@ fn main() -> ExitCode {
         Task::CutStarters => exercises::cut_starters(),
         Task::Stress { packages, runs } => stress(&packages, runs),
         Task::Measure {
+            redraw: true, out, ..
+        } => measure::redraw(out),
+        Task::Measure {
             rust_n,
             python_n,
             rust_repeats,
             python_repeats,
             max_workers,
+            redraw: false,
             out,
         } => measure::measure(&measure::Options {
             rust_n,
@@ -147,7 +157,8 @@ fn workspace_root() -> PathBuf {
 }
 
 fn cargo() -> Command {
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    let mut command =
+        Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     command.current_dir(workspace_root());
     command
 }
@@ -212,12 +223,25 @@ fn book(serve: bool) -> Result {
         .arg(if serve { "serve" } else { "build" })
         .arg(root.join("book"));
     run("mdbook", &mut command)?;
-    if !serve {
-        eprintln!(
-            "The book is in {}",
-            root.join("book/build/index.html").display()
-        );
+    if serve {
+        return Ok(());
     }
+    let build = root.join("book/build");
+    let problems = book_check::check_built_book(&build);
+    if !problems.is_empty() {
+        return Err(format!(
+            "the built book has {} problems:\n{}",
+            problems.len(),
+            problems.join("\n")
+        ));
+    }
+    eprintln!(
+        "==> the built book: every link resolves, every listing fits \
+         ({} lines, {} columns), no placeholders on lesson pages",
+        book_check::MAX_LISTING_LINES,
+        book_check::MAX_COLUMNS
+    );
+    eprintln!("The book is in {}", build.join("index.html").display());
     Ok(())
 }
 
@@ -257,7 +281,8 @@ fn is_mdbook_version(program: &Path) -> bool {
         .arg("--version")
         .output()
         .is_ok_and(|out| {
-            String::from_utf8_lossy(&out.stdout).trim() == format!("mdbook v{MDBOOK_VERSION}")
+            String::from_utf8_lossy(&out.stdout).trim()
+                == format!("mdbook v{MDBOOK_VERSION}")
         })
 }
 

@@ -11,12 +11,22 @@
 //!    `multiprocessing.Pool`. Without `python3` the Python figures are left
 //!    out, and the page says so.
 //! 3. Writes `book/src/lessons/gil_efficiency/measured.md` (the machine, the
-//!    tables, the figures the lesson aims for) and `speedup.svg` (speedup
-//!    against workers, drawn with plotters), which the chapter includes.
+//!    tables, the chart with its caption, the figures the lesson aims for),
+//!    which the chapter includes; the chart of speedup against workers, drawn
+//!    with plotters, as `speedup.svg` for the text column and
+//!    `speedup-narrow.svg` for phones; and `measured.json`: the machine, the
+//!    options and every record both programs printed, which the page and the
+//!    charts are drawn from.
 //!
 //! Both programs print JSON lines of the same shape; each run is repeated and
 //! the fastest repetition kept. Everything is bounded in time: a program that
 //! runs past its limit is killed, and the task fails.
+//!
+//! **Redrawing without measuring.** With `--redraw`,
+//! `cargo xtask measure` measures nothing: it reads `measured.json` from the
+//! output folder and writes `measured.md` and the charts again (after a
+//! change to how they are drawn; a fresh measurement on a busy machine would
+//! only add noise).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -26,7 +36,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use plotters::prelude::*;
-use serde_json::Value;
+use plotters::style::text_anchor;
+use serde_json::{Value, json};
 
 use crate::{Result, cargo, workspace_root};
 
@@ -63,14 +74,28 @@ struct Report {
     info: BTreeMap<String, Value>,
     runs: Vec<Run>,
     costs: BTreeMap<String, f64>,
+    /// The records as the program printed them, kept in `measured.json`.
+    records: Vec<Value>,
 }
 
 impl Report {
+    /// A program's output: one JSON record per line.
     fn parse(lang: &str, output: &str) -> Result<Report> {
+        let records = output
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|line| {
+                serde_json::from_str(line)
+                    .map_err(|err| format!("{lang}: not a JSON line ({err}): {line}"))
+            })
+            .collect::<Result<Vec<Value>>>()?;
+        Report::from_records(lang, records)
+    }
+
+    fn from_records(lang: &str, records: Vec<Value>) -> Result<Report> {
         let mut report = Report::default();
-        for line in output.lines().filter(|l| !l.trim().is_empty()) {
-            let record: Value = serde_json::from_str(line)
-                .map_err(|err| format!("{lang}: not a JSON line ({err}): {line}"))?;
+        for record in &records {
+            let line = record.to_string();
             let text = |key: &str| record[key].as_str().unwrap_or_default().to_owned();
             let number = |key: &str| {
                 record[key]
@@ -96,6 +121,7 @@ impl Report {
                 _ => return Err(format!("{lang}: unknown record {line}")),
             }
         }
+        report.records = records;
         Ok(report)
     }
 
@@ -125,10 +151,7 @@ impl Report {
 
 pub fn measure(options: &Options) -> Result {
     let root = workspace_root();
-    let out = options
-        .out
-        .clone()
-        .unwrap_or_else(|| root.join("book/src/lessons/gil_efficiency"));
+    let out = options.out.clone().unwrap_or_else(|| root.join(CHAPTER));
     let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
     let max_workers = options.max_workers.unwrap_or(2 * cores).max(1);
 
@@ -178,18 +201,118 @@ pub fn measure(options: &Options) -> Result {
         python,
     };
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
-    let page = measured.page()?;
+    let data_path = out.join(DATA);
+    let data = serde_json::to_string_pretty(&measured.to_json())
+        .map_err(|err| format!("{}: {err}", data_path.display()))?;
+    write(&data_path, &(data + "\n"))?;
+    write_page_and_chart(&measured, &out)
+}
+
+/// The file beside the page that keeps everything measured.
+const DATA: &str = "measured.json";
+
+/// Writes `measured.md`, `speedup.svg` and `speedup-narrow.svg` into `out`.
+fn write_page_and_chart(measured: &Measured, out: &Path) -> Result {
     let page_path = out.join("measured.md");
-    std::fs::write(&page_path, &page).map_err(|e| format!("{}: {e}", page_path.display()))?;
-    let chart_path = out.join("speedup.svg");
-    measured.chart(&chart_path)?;
+    write(&page_path, &measured.page()?)?;
+    let charts = measured.charts(out)?;
     println!("{}", measured.aims()?);
-    eprintln!(
-        "\nWrote {} and {}",
-        page_path.display(),
-        chart_path.display()
-    );
+    eprintln!("\nWrote {}", page_path.display());
+    for chart in charts {
+        eprintln!("Wrote {}", chart.display());
+    }
     Ok(())
+}
+
+fn write(path: &Path, text: &str) -> Result {
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// `measured.md` and the charts drawn again from `measured.json` in `out`
+/// (default: the chapter's folder), without measuring anything.
+pub fn redraw(out: Option<PathBuf>) -> Result {
+    let out = out.unwrap_or_else(|| workspace_root().join(CHAPTER));
+    let data_path = out.join(DATA);
+    let text = std::fs::read_to_string(&data_path).map_err(|err| {
+        format!(
+            "{}: {err} (run `cargo xtask measure` once to measure)",
+            data_path.display()
+        )
+    })?;
+    let saved =
+        Saved::parse(&text).map_err(|err| format!("{}: {err}", data_path.display()))?;
+    let measured = Measured {
+        machine: saved.machine,
+        options: &saved.options,
+        max_workers: saved.max_workers,
+        rust: saved.rust,
+        python: saved.python,
+    };
+    eprintln!("==> redrawing from {}", data_path.display());
+    write_page_and_chart(&measured, &out)
+}
+
+/// Where the page and the chart go by default.
+const CHAPTER: &str = "book/src/lessons/gil_efficiency";
+
+/// What `measured.json` holds, read back.
+struct Saved {
+    machine: Machine,
+    options: Options,
+    max_workers: usize,
+    rust: Report,
+    python: Option<Report>,
+}
+
+impl Saved {
+    fn parse(text: &str) -> Result<Saved> {
+        let data: Value = serde_json::from_str(text).map_err(|err| err.to_string())?;
+        let number = |section: &str, key: &str| {
+            data[section][key]
+                .as_u64()
+                .ok_or_else(|| format!("no number {section}.{key}"))
+        };
+        let text = |key: &str| -> Result<String> {
+            data["machine"][key]
+                .as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| format!("no text machine.{key}"))
+        };
+        let records = |lang: &str| -> Result<Option<Report>> {
+            match &data[lang] {
+                Value::Null => Ok(None),
+                Value::Array(records) => {
+                    Report::from_records(lang, records.clone()).map(Some)
+                }
+                _ => Err(format!("{lang}: not a list of records")),
+            }
+        };
+        let repeats = |key: &str| -> Result<u32> {
+            u32::try_from(number("options", key)?).map_err(|err| format!("{key}: {err}"))
+        };
+        Ok(Saved {
+            machine: Machine {
+                cores: number("machine", "cores")? as usize,
+                cpu: text("cpu")?,
+                os: text("os")?,
+                date: text("date")?,
+                rustc: text("rustc")?,
+            },
+            options: Options {
+                rust_n: number("options", "rust_n")?,
+                python_n: number("options", "python_n")?,
+                rust_repeats: repeats("rust_repeats")?,
+                python_repeats: repeats("python_repeats")?,
+                max_workers: None,
+                out: None,
+            },
+            max_workers: data["max_workers"]
+                .as_u64()
+                .ok_or("no number max_workers")? as usize,
+            rust: records("rust")?.ok_or("no Rust records")?,
+            python: records("python")?,
+        })
+    }
 }
 
 /// Builds the lesson in release; the path of its executable.
@@ -215,7 +338,8 @@ fn build_lesson() -> Result<PathBuf> {
         .lines()
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
         .filter(|m| {
-            m["reason"] == "compiler-artifact" && m["target"]["name"] == "lesson-gil_efficiency"
+            m["reason"] == "compiler-artifact"
+                && m["target"]["name"] == "lesson-gil_efficiency"
         })
         .find_map(|m| m["executable"].as_str().map(PathBuf::from))
         .ok_or_else(|| "cargo built no lesson-gil_efficiency executable".to_owned())
@@ -282,7 +406,11 @@ impl Machine {
                     .and_then(|l| l.split_once(':'))
                     .map(|(_, name)| name.trim().to_owned())
             })
-            .or_else(|| first_line(Command::new("sysctl").args(["-n", "machdep.cpu.brand_string"])))
+            .or_else(|| {
+                first_line(
+                    Command::new("sysctl").args(["-n", "machdep.cpu.brand_string"]),
+                )
+            })
             .unwrap_or_else(|| "unknown CPU".to_owned());
         let os = first_line(Command::new("uname").args(["-sr"]))
             .unwrap_or_else(|| std::env::consts::OS.to_owned());
@@ -348,6 +476,17 @@ fn human(seconds: f64) -> String {
     }
 }
 
+/// Opens a block whose tables never wrap a cell: on a narrow screen they
+/// scroll sideways instead of breaking `327.5 ms` or `processes` in pieces.
+/// (Markdown goes on inside it after a blank line; `</div>` closes it.)
+const NO_WRAP: &str = r#"<div style="white-space: nowrap">"#;
+
+/// A time for a table cell or a sentence: `412&nbsp;ms`, never wrapped
+/// between the number and its unit.
+fn cell(seconds: f64) -> String {
+    human(seconds).replace(' ', "&nbsp;")
+}
+
 /// A count with thousands separators: `200,000,000`.
 fn grouped(n: u64) -> String {
     let digits = n.to_string();
@@ -366,7 +505,8 @@ impl Measured<'_> {
         match &self.python {
             None => "no Python (`python3` was not found)".to_owned(),
             Some(python) => {
-                let field = |key: &str| python.info.get(key).cloned().unwrap_or(Value::Null);
+                let field =
+                    |key: &str| python.info.get(key).cloned().unwrap_or(Value::Null);
                 let name = field("implementation");
                 let version = field("version");
                 let gil = if field("gil") == Value::Bool(false) {
@@ -384,6 +524,50 @@ impl Measured<'_> {
         }
     }
 
+    /// What `measured.json` keeps: enough to write the page and the chart again.
+    fn to_json(&self) -> Value {
+        let machine = &self.machine;
+        let options = self.options;
+        json!({
+            "about": "Written by `cargo xtask measure`, which draws measured.md and \
+                      the charts from it; `cargo xtask measure --redraw` draws \
+                      them again from this file without measuring.",
+            "machine": {
+                "date": machine.date,
+                "cores": machine.cores,
+                "cpu": machine.cpu,
+                "os": machine.os,
+                "rustc": machine.rustc,
+            },
+            "options": {
+                "rust_n": options.rust_n,
+                "python_n": options.python_n,
+                "rust_repeats": options.rust_repeats,
+                "python_repeats": options.python_repeats,
+            },
+            "max_workers": self.max_workers,
+            "rust": self.rust.records,
+            "python": self.python.as_ref().map(|python| &python.records),
+        })
+    }
+
+    /// "the fastest of 7 runs (Rust) or 3 runs (Python)"
+    fn fastest_of(&self) -> String {
+        let runs = |count: u32| match count {
+            1 => "1 run".to_owned(),
+            count => format!("{count} runs"),
+        };
+        let options = self.options;
+        match self.python {
+            Some(_) => format!(
+                "the fastest of {} (Rust) or {} (Python)",
+                runs(options.rust_repeats),
+                runs(options.python_repeats)
+            ),
+            None => format!("the fastest of {}", runs(options.rust_repeats)),
+        }
+    }
+
     /// The Markdown page.
     fn page(&self) -> Result<String> {
         let options = self.options;
@@ -392,12 +576,14 @@ impl Measured<'_> {
         let w = &mut page;
         let _ = writeln!(
             w,
-            "<!-- Written by `cargo xtask measure` on {}. Run it again to measure your own machine. -->\n",
+            "<!-- Written by `cargo xtask measure` from measured.json, measured on {}. \
+             Run it again to measure your own machine. -->\n",
             machine.date
         );
         let _ = writeln!(
             w,
-            "Measured on {} by `cargo xtask measure`: **{} cores** ({}), {}; {} (release build) and {}.\n",
+            "Measured on {} by `cargo xtask measure`: **{} cores** ({}), {}; \
+             {} (release build) and {}.\n",
             machine.date,
             machine.cores,
             machine.cpu,
@@ -406,91 +592,106 @@ impl Measured<'_> {
             self.python_description()
         );
 
-        let _ = writeln!(w, "### Σ(i + i² + i³) for i < n, split among the workers\n");
-        let runs = |count: u32| match count {
-            1 => "1 run".to_owned(),
-            count => format!("{count} runs"),
-        };
+        let _ = writeln!(w, "## Σ(i + i² + i³) for i < n, split among the workers\n");
         if self.python.is_some() {
             let _ = writeln!(
                 w,
                 "Rust sums for i < {}; Python, much slower per step, for i < {}. \
-                 Each speedup is over the same language's plain run, and processes include their start-up. \
-                 Each figure is the fastest of {} (Rust) or {} (Python).\n",
+                 Each speedup is over the same language's plain run, and processes \
+                 include their start-up. Each figure is {}.\n",
                 grouped(options.rust_n),
                 grouped(options.python_n),
-                runs(options.rust_repeats),
-                runs(options.python_repeats)
+                self.fastest_of()
             );
         } else {
             let _ = writeln!(
                 w,
-                "Rust sums for i < {}. Each speedup is over the plain run, and processes include \
-                 their start-up. Each figure is the fastest of {}.\n",
+                "Rust sums for i < {}. Each speedup is over the plain run, and processes \
+                 include their start-up. Each figure is {}.\n",
                 grouped(options.rust_n),
-                runs(options.rust_repeats)
+                self.fastest_of()
             );
         }
+        // A narrower chart for phones, where the wide one would shrink its
+        // labels to a few pixels.
         let _ = writeln!(
             w,
-            "| language | way | workers | wall time | CPU time | CPU use | speedup |"
+            "<figure>\n<picture>\n\
+             <source media=\"(max-width: 600px)\" srcset=\"{}\">\n\
+             <img src=\"{}\" alt=\"{}\">\n</picture>\n\
+             <figcaption>{}</figcaption>\n</figure>\n",
+            NARROW.file,
+            WIDE.file,
+            self.chart_alt(),
+            self.chart_caption()
         );
-        let _ = writeln!(w, "|---|---|--:|--:|--:|--:|--:|");
+
         let mut languages = vec![("Rust", &self.rust, options.rust_n)];
         if let Some(python) = &self.python {
             languages.push(("Python", python, options.python_n));
         }
         for (language, report, n) in &languages {
+            let _ = writeln!(w, "### {language}, i < {}\n", grouped(*n));
+            let _ = writeln!(w, "{NO_WRAP}\n");
+            let _ = writeln!(
+                w,
+                "| way | workers | wall time | CPU time | CPU use | speedup |"
+            );
+            let _ = writeln!(w, "|---|--:|--:|--:|--:|--:|");
             let plain = report.plain(*n)?.wall;
             for way in ["plain", "threads", "processes"] {
                 for run in report.runs.iter().filter(|r| r.way == way && r.n == *n) {
                     let _ = writeln!(
                         w,
-                        "| {language} | {way} | {} | {} | {} | {:.0}% | {:.2}× |",
+                        "| {way} | {} | {} | {} | {:.0}% | {:.2}× |",
                         run.workers,
-                        human(run.wall),
-                        human(run.cpu),
+                        cell(run.wall),
+                        cell(run.cpu),
                         100.0 * run.cpu / run.wall,
                         plain / run.wall
                     );
                 }
             }
+            let _ = writeln!(w, "\n</div>\n");
         }
         if self.python.is_none() {
             let _ = writeln!(
                 w,
-                "\n*No Python rows: `python3` was not found on the machine that measured this. \
-                 Install it and run `cargo xtask measure` again.*"
+                "*No Python rows: `python3` was not found on the machine that measured \
+                 this. Install it and run `cargo xtask measure` again.*\n"
             );
         }
 
-        let _ = writeln!(w, "\n### The same job in both languages\n");
+        let _ = writeln!(w, "## The same job in both languages\n");
         let rust_same = self.rust.plain(options.python_n)?.wall;
         match &self.python {
             Some(python) => {
                 let python_same = python.plain(options.python_n)?.wall;
+                let _ = writeln!(w, "{NO_WRAP}\n");
                 let _ = writeln!(w, "| job, plain | Rust | Python | Python takes |");
                 let _ = writeln!(w, "|---|--:|--:|--:|");
                 let _ = writeln!(
                     w,
                     "| Σ(i + i² + i³) for i < {} | {} | {} | {:.0}× as long |",
                     grouped(options.python_n),
-                    human(rust_same),
-                    human(python_same),
+                    cell(rust_same),
+                    cell(python_same),
                     python_same / rust_same
                 );
+                let _ = writeln!(w, "\n</div>");
             }
             None => {
                 let _ = writeln!(
                     w,
                     "Rust, plain, Σ(i + i² + i³) for i < {}: {}. (No Python to compare with.)",
                     grouped(options.python_n),
-                    human(rust_same)
+                    cell(rust_same)
                 );
             }
         }
 
-        let _ = writeln!(w, "\n### Starting and switching\n");
+        let _ = writeln!(w, "\n## Starting and switching\n");
+        let _ = writeln!(w, "{NO_WRAP}\n");
         let _ = writeln!(w, "| what | Rust | Python |");
         let _ = writeln!(w, "|---|--:|--:|");
         for (what, label) in [
@@ -509,31 +710,74 @@ impl Measured<'_> {
                 .rust
                 .costs
                 .get(what)
-                .map_or("–".to_owned(), |s| human(*s));
+                .map_or("–".to_owned(), |s| cell(*s));
             let python = self
                 .python
                 .as_ref()
                 .and_then(|p| p.costs.get(what))
-                .map_or("–".to_owned(), |s| human(*s));
+                .map_or("–".to_owned(), |s| cell(*s));
             let _ = writeln!(w, "| {label} | {rust} | {python} |");
         }
+        let _ = writeln!(w, "\n</div>");
 
         let unprotected = self
             .rust
             .find("plain-without-black-box", 1, options.rust_n)
             .ok_or("no run without black_box")?;
-        let _ = writeln!(w, "\n### The optimiser and `black_box`\n");
+        let _ = writeln!(w, "\n## The optimiser and `black_box`\n");
         let _ = writeln!(
             w,
             "The Rust loop for i < {}, release build: {} with `black_box`, {} without it.\n",
             grouped(options.rust_n),
-            human(self.rust.plain(options.rust_n)?.wall),
-            human(unprotected.wall)
+            cell(self.rust.plain(options.rust_n)?.wall),
+            cell(unprotected.wall)
         );
 
-        let _ = writeln!(w, "### The figures the lesson aims for\n");
+        let _ = writeln!(w, "## The figures the lesson aims for\n");
         let _ = writeln!(w, "{}", self.aims()?);
         Ok(page)
+    }
+
+    /// The chart's text alternative.
+    fn chart_alt(&self) -> String {
+        let lines = if self.python.is_some() {
+            "Rust threads, Rust processes, Python threads and Python processes"
+        } else {
+            "Rust threads and Rust processes"
+        };
+        format!(
+            "Line chart of the speedup over plain against the number of workers, \
+             1 to {}, for {lines}, with the ideal line",
+            self.max_workers
+        )
+    }
+
+    /// The caption under the chart, in HTML: what it shows, where and how it
+    /// was measured.
+    fn chart_caption(&self) -> String {
+        let options = self.options;
+        let machine = &self.machine;
+        let jobs = match self.python {
+            Some(_) => format!(
+                "Rust for i&nbsp;&lt;&nbsp;{}, Python for i&nbsp;&lt;&nbsp;{}",
+                grouped(options.rust_n),
+                grouped(options.python_n)
+            ),
+            None => format!("for i&nbsp;&lt;&nbsp;{}", grouped(options.rust_n)),
+        };
+        format!(
+            "<strong>The chart:</strong> the speedup over plain (the plain run's wall \
+             time over the wall time with the workers) against the number of workers, \
+             on Σ(i + i² + i³): {jobs}. The thin dark line is the ideal, \
+             min(workers, {cores}&nbsp;cores). Each series has its own colour, marker \
+             and dashes, and is shifted a few pixels sideways, so that lines that meet \
+             stay apart. Measured on {date} on {cores}&nbsp;cores ({cpu}) with \
+             <code>cargo xtask measure</code>; each point is {fastest}.",
+            cores = machine.cores,
+            date = machine.date,
+            cpu = machine.cpu,
+            fastest = self.fastest_of()
+        )
     }
 
     /// The figures that the issue asks for, as a Markdown list.
@@ -543,9 +787,12 @@ impl Measured<'_> {
         let mut text = String::new();
         let w = &mut text;
         let plain = self.rust.plain(n)?.wall;
-        let at = |way: &str, workers: usize| self.rust.find(way, workers, n).map(|r| r.wall);
+        let at =
+            |way: &str, workers: usize| self.rust.find(way, workers, n).map(|r| r.wall);
         let two = 2.min(self.max_workers);
-        if let (Some(threads), Some(processes)) = (at("threads", two), at("processes", two)) {
+        if let (Some(threads), Some(processes)) =
+            (at("threads", two), at("processes", two))
+        {
             let _ = writeln!(
                 w,
                 "- Rust threads, {two} workers: **{:.2}×** over plain (the aim: at least 1.8× on 2 cores).",
@@ -594,121 +841,388 @@ impl Measured<'_> {
         Ok(text)
     }
 
-    /// The chart: speedup against workers, a line per language and way.
-    fn chart(&self, path: &Path) -> Result {
+    /// The charts, wide and narrow: speedup against workers, a line per
+    /// language and way. Their paths.
+    fn charts(&self, out: &Path) -> Result<Vec<PathBuf>> {
         let options = self.options;
+        // Okabe–Ito colours, which stay apart for colour-blind readers; each
+        // series also has a marker and a dash pattern of its own.
         let mut lines = vec![
             Line {
-                label: "Rust threads",
-                color: RGBColor(0xb7, 0x41, 0x0e),
+                label: "Rust threads".to_owned(),
+                color: RGBColor(0xd5, 0x5e, 0x00), // vermillion
+                dashes: &[],
+                marker: Marker::Circle,
                 points: self.rust.speedups("threads", options.rust_n)?,
             },
             Line {
-                label: "Rust processes",
-                color: RGBColor(0xe6, 0x9f, 0x00),
+                label: "Rust processes".to_owned(),
+                color: RGBColor(0x00, 0x72, 0xb2), // blue
+                dashes: &[14.0, 6.0],
+                marker: Marker::Square,
                 points: self.rust.speedups("processes", options.rust_n)?,
             },
         ];
         if let Some(python) = &self.python {
             lines.push(Line {
-                label: "Python threads",
-                color: RGBColor(0x30, 0x69, 0x98),
+                label: "Python threads".to_owned(),
+                color: RGBColor(0x00, 0x9e, 0x73), // bluish green
+                dashes: &[3.0, 5.0],
+                marker: Marker::Triangle,
                 points: python.speedups("threads", options.python_n)?,
             });
             lines.push(Line {
-                label: "Python processes",
-                color: RGBColor(0x56, 0xb4, 0xe9),
+                label: "Python processes".to_owned(),
+                color: RGBColor(0xcc, 0x79, 0xa7), // reddish purple
+                dashes: &[14.0, 5.0, 3.0, 5.0],
+                marker: Marker::Diamond,
                 points: python.speedups("processes", options.python_n)?,
             });
         }
-        let root = SVGBackend::new(path, (760, 460)).into_drawing_area();
-        draw(
-            root,
-            &lines,
-            self.machine.cores,
-            self.max_workers,
-            self.python.is_some(),
-        )
-        .map_err(|err| format!("drawing {}: {err}", path.display()))
+        let cores = self.machine.cores;
+        lines.push(Line {
+            label: format!("ideal: min(workers, {cores} cores)"),
+            color: RGBColor(0x33, 0x33, 0x33),
+            dashes: &[7.0, 4.0],
+            marker: Marker::None,
+            // With more workers than cores, the cores are shared: the best
+            // possible speedup is the number of cores busy.
+            points: (1..=self.max_workers)
+                .map(|w| (w, w.min(cores) as f64))
+                .collect(),
+        });
+        let no_python = if self.python.is_some() {
+            ""
+        } else {
+            " (no Python found)"
+        };
+        let mut paths = Vec::new();
+        for layout in [WIDE, NARROW] {
+            let title = match layout.columns {
+                1 => format!("Speedup over plain, {cores} cores{no_python}"),
+                _ => format!(
+                    "Speedup over plain, Σ(i + i² + i³), {cores} cores{no_python}"
+                ),
+            };
+            let path = out.join(layout.file);
+            let root =
+                SVGBackend::new(&path, layout.size(lines.len())).into_drawing_area();
+            draw(root, &layout, &title, &lines, self.max_workers)
+                .map_err(|err| format!("drawing {}: {err}", path.display()))?;
+            paths.push(path);
+        }
+        Ok(paths)
     }
 }
 
-/// One line of the chart: (workers, speedup) points.
+/// How a chart is laid out: one for the book's text column, one for phones.
+struct Layout {
+    file: &'static str,
+    width: u32,
+    /// The height of the chart itself, above the legend.
+    height: u32,
+    /// Legend entries to a row.
+    columns: usize,
+    /// Where the legend starts, from the left.
+    legend_left: f64,
+}
+
+/// For the text column, 860 px wide at 1280 (and scaled down to fit a
+/// narrower one): labels of 17 px.
+const WIDE: Layout = Layout {
+    file: "speedup.svg",
+    width: 860,
+    height: 450,
+    columns: 2,
+    legend_left: 90.0,
+};
+
+/// For a phone, shown some 350 px wide instead of the wide chart: labels of
+/// 17 px, scaled down to some 13 px.
+const NARROW: Layout = Layout {
+    file: "speedup-narrow.svg",
+    width: 450,
+    height: 400,
+    columns: 1,
+    legend_left: 30.0,
+};
+
+/// Plotters writes a font size of `size / 1.24` into the SVG: 21 gives 17 px.
+const FONT: f64 = 21.0;
+const TITLE_FONT: f64 = 23.0;
+const LEGEND_ROW: u32 = 30;
+
+impl Layout {
+    fn size(&self, entries: usize) -> (u32, u32) {
+        let rows = entries.div_ceil(self.columns) as u32;
+        (self.width, self.height + rows * LEGEND_ROW + 12)
+    }
+}
+
+/// One line of the chart: (workers, speedup) points, and how it is drawn.
 struct Line {
-    label: &'static str,
+    label: String,
     color: RGBColor,
+    /// Lengths of dash, gap, dash, gap... in pixels; none: a solid line.
+    dashes: &'static [f64],
+    marker: Marker,
     points: Vec<(usize, f64)>,
 }
 
-fn draw(
-    root: DrawingArea<SVGBackend, plotters::coord::Shift>,
-    lines: &[Line],
-    cores: usize,
-    max_workers: usize,
-    with_python: bool,
-) -> std::result::Result<(), Box<dyn std::error::Error>> {
-    // With more workers than cores, the cores are shared: the best possible
-    // speedup is the number of cores busy.
-    let ideal: Vec<(f64, f64)> = (1..=max_workers)
-        .map(|w| (w as f64, w.min(cores) as f64))
-        .collect();
-    let top = lines
-        .iter()
-        .flat_map(|line| line.points.iter().map(|p| p.1))
-        .chain(ideal.iter().map(|p| p.1))
-        .fold(1.0f64, f64::max)
-        * 1.15;
+#[derive(Clone, Copy)]
+enum Marker {
+    Circle,
+    Square,
+    Triangle,
+    Diamond,
+    None,
+}
 
+type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
+type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
+impl Line {
+    /// The line through `points` (pixels), with its dashes, and a marker at
+    /// each of `marked`.
+    fn draw(
+        &self,
+        area: &Area<'_>,
+        points: &[(f64, f64)],
+        marked: &[(f64, f64)],
+    ) -> DrawResult {
+        let width = if matches!(self.marker, Marker::None) {
+            2
+        } else {
+            3
+        };
+        for piece in dashed(points, self.dashes) {
+            let piece: Vec<(i32, i32)> = piece.iter().map(|&p| pixel(p)).collect();
+            area.draw(&PathElement::new(piece, self.color.stroke_width(width)))?;
+        }
+        for &point in marked {
+            self.marker.draw(area, pixel(point), self.color)?;
+        }
+        Ok(())
+    }
+}
+
+fn pixel((x, y): (f64, f64)) -> (i32, i32) {
+    (x.round() as i32, y.round() as i32)
+}
+
+impl Marker {
+    /// A filled marker with a white rim, which keeps it apart from the lines
+    /// that cross it.
+    fn draw(self, area: &Area<'_>, (x, y): (i32, i32), color: RGBColor) -> DrawResult {
+        self.shape(area, (x, y), 8, WHITE)?;
+        self.shape(area, (x, y), 6, color)
+    }
+
+    fn shape(
+        self,
+        area: &Area<'_>,
+        (x, y): (i32, i32),
+        r: i32,
+        color: RGBColor,
+    ) -> DrawResult {
+        let style = color.filled();
+        match self {
+            Marker::Circle => area.draw(&Circle::new((x, y), r, style))?,
+            Marker::Square => {
+                let r = r - 1;
+                area.draw(&Rectangle::new([(x - r, y - r), (x + r, y + r)], style))?;
+            }
+            Marker::Triangle => {
+                let r = r + 1;
+                let corners =
+                    vec![(x, y - r), (x + r, y + r * 3 / 4), (x - r, y + r * 3 / 4)];
+                area.draw(&Polygon::new(corners, style))?;
+            }
+            Marker::Diamond => {
+                let r = r + 1;
+                let corners = vec![(x, y - r), (x + r, y), (x, y + r), (x - r, y)];
+                area.draw(&Polygon::new(corners, style))?;
+            }
+            Marker::None => {}
+        }
+        Ok(())
+    }
+}
+
+fn draw(
+    root: Area<'_>,
+    layout: &Layout,
+    title: &str,
+    lines: &[Line],
+    max_workers: usize,
+) -> DrawResult {
     root.fill(&WHITE)?;
-    let caption = if with_python {
-        format!("Speedup over plain, Σ(i + i² + i³), {cores} cores")
-    } else {
-        format!("Speedup over plain, Σ(i + i² + i³), {cores} cores (no Python found)")
-    };
-    let mut chart = ChartBuilder::on(&root)
-        .caption(caption, ("sans-serif", 20))
-        .margin(16)
-        .x_label_area_size(44)
-        .y_label_area_size(52)
-        .build_cartesian_2d(0.7f64..(max_workers as f64 + 0.3), 0f64..top)?;
+    let (upper, legend) = root.split_vertically(layout.height);
+    let speedups = lines
+        .iter()
+        .flat_map(|line| line.points.iter().map(|p| p.1));
+    let (low, high) =
+        speedups.fold((f64::MAX, f64::MIN), |(lo, hi), s| (lo.min(s), hi.max(s)));
+    let y = Axis::fitted(low, high);
+    let mut chart = ChartBuilder::on(&upper)
+        .caption(title, ("sans-serif", TITLE_FONT))
+        .margin_top(8)
+        .margin_left(8)
+        .margin_right(24)
+        .x_label_area_size(58)
+        .y_label_area_size(72)
+        .build_cartesian_2d(0.6f64..(max_workers as f64 + 0.4), y.low..y.high)?;
+    let y_label = |v: &f64| format!("{v:.*}", y.decimals());
     chart
         .configure_mesh()
         .x_desc("workers")
         .y_desc("speedup over plain (×)")
-        .x_labels(max_workers)
+        .x_labels(max_workers.min(16))
+        .y_labels(y.ticks())
         .x_label_formatter(&|x| format!("{x:.0}"))
-        .y_label_formatter(&|y| format!("{y:.1}"))
-        .light_line_style(WHITE)
+        .y_label_formatter(&y_label)
+        .label_style(("sans-serif", FONT))
+        .axis_desc_style(("sans-serif", FONT))
+        .bold_line_style(RGBColor(0xdd, 0xdd, 0xdd))
+        .light_line_style(TRANSPARENT)
         .draw()?;
-    for line in lines {
-        let color = line.color;
-        chart
-            .draw_series(
-                LineSeries::new(
-                    line.points.iter().map(|&(w, s)| (w as f64, s)),
-                    color.stroke_width(3),
-                )
-                .point_size(4),
-            )?
-            .label(line.label)
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(3))
-            });
+
+    // Each series a few pixels sideways from the next: where two lines
+    // meet, both stay visible.
+    let series = lines
+        .iter()
+        .filter(|l| !matches!(l.marker, Marker::None))
+        .count();
+    let mut nth = 0;
+    for line in lines.iter().rev() {
+        let shift = if matches!(line.marker, Marker::None) {
+            0.0
+        } else {
+            nth += 1;
+            (series as f64 + 1.0 - 2.0 * nth as f64) * 4.0
+        };
+        let points: Vec<(f64, f64)> = line
+            .points
+            .iter()
+            .map(|&(workers, speedup)| {
+                let (x, y) = chart.backend_coord(&(workers as f64, speedup));
+                (f64::from(x) + shift, f64::from(y))
+            })
+            .collect();
+        line.draw(&upper, &points, &points)?;
     }
-    // Drawn last, so that its dashes show where a line runs along it.
-    let grey = RGBColor(0x40, 0x40, 0x40);
-    chart
-        .draw_series(DashedLineSeries::new(ideal, 6, 4, grey.stroke_width(2)))?
-        .label(format!("ideal: min(workers, {cores} cores)"))
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], grey.stroke_width(2)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()?;
+
+    // The legend, under the chart. Two entries to a row give each language
+    // a row of its own.
+    let text = ("sans-serif", FONT)
+        .into_font()
+        .color(&BLACK)
+        .pos(text_anchor::Pos::new(
+            text_anchor::HPos::Left,
+            text_anchor::VPos::Center,
+        ));
+    let column_width =
+        (f64::from(layout.width) - layout.legend_left) / layout.columns as f64;
+    for (i, line) in lines.iter().enumerate() {
+        let x = layout.legend_left + column_width * (i % layout.columns) as f64;
+        let y = f64::from(LEGEND_ROW) * ((i / layout.columns) as f64 + 0.5) + 6.0;
+        line.draw(&legend, &[(x, y), (x + 52.0, y)], &[(x + 26.0, y)])?;
+        legend.draw(&Text::new(
+            line.label.as_str(),
+            (x as i32 + 64, y as i32),
+            text.clone(),
+        ))?;
+    }
     root.present()?;
     Ok(())
+}
+
+/// The y axis: a range fitted to the data, with round ticks.
+#[derive(Debug, PartialEq)]
+struct Axis {
+    low: f64,
+    high: f64,
+    step: f64,
+}
+
+impl Axis {
+    /// From a little below `low` to a little above `high`, in steps of 1, 2,
+    /// 2.5 or 5 times a power of ten, some six of them.
+    fn fitted(low: f64, high: f64) -> Axis {
+        let span = (high - low).max(0.1);
+        let (low, high) = (low - 0.05 * span, high + 0.05 * span);
+        let rough = (high - low) / 6.0;
+        let power = 10f64.powf(rough.log10().floor());
+        let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+            .into_iter()
+            .map(|m| m * power)
+            .find(|&step| step >= rough)
+            .unwrap_or(10.0 * power);
+        Axis {
+            low: (low / step).floor() * step,
+            high: (high / step).ceil() * step,
+            step,
+        }
+    }
+
+    /// How many ticks, from `low` to `high`.
+    fn ticks(&self) -> usize {
+        ((self.high - self.low) / self.step).round() as usize + 1
+    }
+
+    /// Decimals that show every tick exactly: 1 for 0.2, 2 for 0.25.
+    fn decimals(&self) -> usize {
+        (0..3)
+            .find(|&d| {
+                let scaled = self.step * 10f64.powi(d as i32);
+                (scaled - scaled.round()).abs() < 1e-9
+            })
+            .unwrap_or(3)
+    }
+}
+
+/// The pieces of the polyline `points` that a dash pattern draws: dash,
+/// gap, dash, gap..., in pixels, running on round the corners (an odd
+/// pattern repeats with dashes and gaps swapped, as in SVG). An empty
+/// pattern draws the whole line.
+fn dashed(points: &[(f64, f64)], pattern: &[f64]) -> Vec<Vec<(f64, f64)>> {
+    if pattern.is_empty() || pattern.iter().any(|&l| l <= 0.0) {
+        return vec![points.to_vec()];
+    }
+    let mut pieces = Vec::new();
+    let mut current: Vec<(f64, f64)> = Vec::new();
+    // Which length of the pattern we are in, how much of it is left, and
+    // whether it is a dash.
+    let (mut part, mut left, mut dash) = (0, pattern[0], true);
+    for pair in points.windows(2) {
+        let ((x0, y0), (x1, y1)) = (pair[0], pair[1]);
+        let length = (x1 - x0).hypot(y1 - y0);
+        let at = |d: f64| (x0 + (x1 - x0) * d / length, y0 + (y1 - y0) * d / length);
+        let mut done = 0.0;
+        while done < length {
+            let step = left.min(length - done);
+            if dash {
+                if current.is_empty() {
+                    current.push(at(done));
+                }
+                current.push(at(done + step));
+            }
+            done += step;
+            left -= step;
+            if left <= 1e-9 {
+                if dash {
+                    pieces.push(std::mem::take(&mut current));
+                }
+                part = (part + 1) % pattern.len();
+                left = pattern[part];
+                dash = !dash;
+            }
+        }
+    }
+    if current.len() > 1 {
+        pieces.push(current);
+    }
+    pieces
 }
 
 #[cfg(test)]
@@ -723,6 +1237,7 @@ mod tests {
         assert_eq!(human(1.5), "1.50 s");
         assert_eq!(human(38.2e-6), "38.2 µs");
         assert_eq!(human(40e-9), "40 ns");
+        assert_eq!(cell(0.3275), "327.5&nbsp;ms");
     }
 
     #[test]
@@ -736,5 +1251,161 @@ mod tests {
         assert_eq!(report.speedups("threads", 10).unwrap(), vec![(2, 2.0)]);
         assert_eq!(report.costs["thread_start"], 3e-5);
         assert!(Report::parse("rust", "not json").is_err());
+    }
+
+    /// A small measurement, as both programs would print it.
+    fn sample(options: &Options) -> Measured<'_> {
+        let run = |lang: &str, way: &str, workers: usize, n: u64, wall: f64, cpu: f64| {
+            format!(
+                r#"{{"kind": "run", "lang": "{lang}", "way": "{way}", "workers": {workers}, "n": {n}, "wall_s": {wall:e}, "cpu_s": {cpu:e}, "sum": "1"}}"#
+            )
+        };
+        let rust = [
+            r#"{"kind": "info", "lang": "rust", "cores": 2}"#.to_owned(),
+            run("rust", "plain", 1, 100, 0.4, 0.4),
+            run("rust", "plain", 1, 10, 0.004, 0.004),
+            run("rust", "threads", 1, 100, 0.4, 0.4),
+            run("rust", "threads", 2, 100, 0.21, 0.42),
+            run("rust", "processes", 1, 100, 0.41, 0.41),
+            run("rust", "processes", 2, 100, 0.22, 0.43),
+            run("rust", "plain-without-black-box", 1, 100, 3e-7, 3e-7),
+            r#"{"kind": "cost", "lang": "rust", "what": "thread_start", "seconds": 3e-5}"#
+                .to_owned(),
+        ];
+        let python = [
+            r#"{"kind": "info", "lang": "python", "implementation": "CPython", "version": "3.12.1", "gil": true, "start_method": "fork"}"#.to_owned(),
+            run("python", "plain", 1, 10, 0.6, 0.6),
+            run("python", "threads", 1, 10, 0.6, 0.6),
+            run("python", "threads", 2, 10, 0.62, 0.63),
+            run("python", "processes", 1, 10, 0.65, 0.66),
+            run("python", "processes", 2, 10, 0.33, 0.65),
+        ];
+        Measured {
+            machine: Machine {
+                cores: 2,
+                cpu: "Test CPU".to_owned(),
+                os: "Linux 6.1".to_owned(),
+                date: "2026-01-02".to_owned(),
+                rustc: "rustc 1.95.0".to_owned(),
+            },
+            options,
+            max_workers: 2,
+            rust: Report::parse("rust", &rust.join("\n")).unwrap(),
+            python: Some(Report::parse("python", &python.join("\n")).unwrap()),
+        }
+    }
+
+    fn options() -> Options {
+        Options {
+            rust_n: 100,
+            python_n: 10,
+            rust_repeats: 7,
+            python_repeats: 3,
+            max_workers: None,
+            out: None,
+        }
+    }
+
+    #[test]
+    fn measured_json_draws_the_same_page_again() {
+        let options = options();
+        let measured = sample(&options);
+        let saved = Saved::parse(&measured.to_json().to_string()).unwrap();
+        let redrawn = Measured {
+            machine: saved.machine,
+            options: &saved.options,
+            max_workers: saved.max_workers,
+            rust: saved.rust,
+            python: saved.python,
+        };
+        let page = measured.page().unwrap();
+        assert_eq!(redrawn.page().unwrap(), page);
+        // Numbers with units never wrap; every row of the tables is there.
+        assert!(
+            page.contains(
+                "| threads | 2 | 210.0&nbsp;ms | 420.0&nbsp;ms | 200% | 1.90× |"
+            )
+        );
+        assert!(page.contains(
+            "| processes | 2 | 330.0&nbsp;ms | 650.0&nbsp;ms | 197% | 1.82× |"
+        ));
+        assert!(page.contains(NO_WRAP));
+        assert!(Saved::parse("{}").is_err());
+        assert!(Saved::parse("not json").is_err());
+    }
+
+    #[test]
+    fn the_charts_are_drawn_large_enough_to_read() {
+        let options = options();
+        let measured = sample(&options);
+        let out =
+            std::env::temp_dir().join(format!("xtask-charts-{}", std::process::id()));
+        std::fs::create_dir_all(&out).unwrap();
+        let paths = measured.charts(&out).unwrap();
+        assert_eq!(paths, [out.join(WIDE.file), out.join(NARROW.file)]);
+        for (path, layout) in paths.iter().zip([WIDE, NARROW]) {
+            let svg = std::fs::read_to_string(path).unwrap();
+            assert!(svg.starts_with(&format!(r#"<svg width="{}""#, layout.width)));
+            let sizes: Vec<f64> = svg
+                .split(r#"font-size=""#)
+                .skip(1)
+                .map(|rest| rest.split('"').next().unwrap().parse().unwrap())
+                .collect();
+            assert!(!sizes.is_empty());
+            // 17 px: the wide chart shown in a 750 px column still has 14 px
+            // labels, the narrow one on a phone 13 px.
+            assert!(sizes.iter().all(|&size| size >= 16.5), "{sizes:?}");
+            for label in [
+                "Rust threads",
+                "Python processes",
+                "ideal: min(workers, 2 cores)",
+            ] {
+                assert!(svg.contains(label), "no {label} in the legend");
+            }
+        }
+        std::fs::remove_dir_all(&out).unwrap();
+        let page = measured.page().unwrap();
+        assert!(page.contains(
+            r#"<source media="(max-width: 600px)" srcset="speedup-narrow.svg">"#
+        ));
+        assert!(page.contains(r#"<img src="speedup.svg" alt="Line chart"#));
+        assert!(page.contains("<figcaption><strong>The chart:</strong>"));
+    }
+
+    #[test]
+    fn the_y_axis_fits_the_data() {
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+        let axis = Axis::fitted(0.97, 2.0);
+        assert!(close(axis.low, 0.8) && close(axis.high, 2.2) && close(axis.step, 0.2));
+        assert_eq!((axis.ticks(), axis.decimals()), (8, 1));
+        // Sixteen cores: a wider range, in steps of 5.
+        let axis = Axis::fitted(0.97, 16.0);
+        assert!(close(axis.low, 0.0) && close(axis.high, 20.0) && close(axis.step, 5.0));
+        assert_eq!((axis.ticks(), axis.decimals()), (5, 0));
+        // All the same: still a range around it.
+        let axis = Axis::fitted(1.0, 1.0);
+        assert!(axis.low < 1.0 && axis.high > 1.0);
+        assert_eq!(
+            Axis {
+                low: 0.0,
+                high: 1.0,
+                step: 0.25
+            }
+            .decimals(),
+            2
+        );
+    }
+
+    #[test]
+    fn dashes_run_on_round_corners() {
+        let straight = dashed(&[(0.0, 0.0), (20.0, 0.0)], &[6.0, 4.0]);
+        assert_eq!(
+            straight,
+            vec![vec![(0.0, 0.0), (6.0, 0.0)], vec![(10.0, 0.0), (16.0, 0.0)]]
+        );
+        let corner = dashed(&[(0.0, 0.0), (4.0, 0.0), (4.0, 4.0)], &[6.0, 2.0]);
+        assert_eq!(corner, vec![vec![(0.0, 0.0), (4.0, 0.0), (4.0, 2.0)]]);
+        let solid = dashed(&[(0.0, 0.0), (5.0, 5.0)], &[]);
+        assert_eq!(solid, vec![vec![(0.0, 0.0), (5.0, 5.0)]]);
     }
 }

@@ -67,7 +67,7 @@ impl AuthKey {
     /// digits so that the key can travel in an environment variable.
     pub fn random() -> AuthKey {
         let mut bytes = [0u8; 32];
-        rand::rng().fill(&mut bytes[..]);
+        rand::rng().fill(&mut bytes);
         let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         AuthKey(hex.into_bytes())
     }
@@ -173,7 +173,7 @@ pub fn deliver_challenge(
     deadline: Instant,
 ) -> Result<Form, AuthError> {
     let mut nonce = [0u8; NONCE_LENGTH];
-    rand::rng().fill(&mut nonce[..]);
+    rand::rng().fill(&mut nonce);
     // What the peer must sign: the name of the MAC and the random bytes.
     let message = [SHA256_TAG, &nonce].concat();
     connection.send_bytes(&[CHALLENGE, &message].concat())?;
@@ -201,7 +201,8 @@ pub fn deliver_challenge(
 /// not depend on how many leading bytes are right, so an attacker cannot
 /// guess a MAC byte by byte by timing our refusals.
 fn verify<M: Mac + KeyInit>(key: &AuthKey, message: &[u8], mac: &[u8]) -> bool {
-    let mut expected = <M as KeyInit>::new_from_slice(&key.0).expect("HMAC takes any key");
+    let mut expected =
+        <M as KeyInit>::new_from_slice(&key.0).expect("HMAC takes any key");
     expected.update(message);
     expected.verify_slice(mac).is_ok()
 }

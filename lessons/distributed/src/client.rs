@@ -37,7 +37,8 @@ impl RemoteQueues {
     /// Python: `m = QueueManager(address=..., authkey=...); m.connect()`.
     /// Returns the form of the handshake we answered the manager's challenge in.
     pub fn connect(manager: &str, key: &AuthKey) -> Result<(RemoteQueues, Form), String> {
-        let cannot = |why: String| format!("cannot connect to the manager at {manager}: {why}");
+        let cannot =
+            |why: String| format!("cannot connect to the manager at {manager}: {why}");
         let addresses = manager
             .to_socket_addrs()
             .map_err(|e| cannot(e.to_string()))?;
@@ -53,11 +54,14 @@ impl RemoteQueues {
             }
         }
         let stream = stream.ok_or_else(|| cannot(last_error))?;
-        let mut connection = Connection::new(stream).map_err(|e| cannot(e.to_string()))?;
+        let mut connection =
+            Connection::new(stream).map_err(|e| cannot(e.to_string()))?;
 
         let deadline = Instant::now() + HANDSHAKE_LIMIT;
-        let form = auth::handshake_as_worker(&mut connection, key, deadline)
-            .map_err(|e| format!("cannot authenticate with the manager at {manager}: {e}"))?;
+        let form =
+            auth::handshake_as_worker(&mut connection, key, deadline).map_err(|e| {
+                format!("cannot authenticate with the manager at {manager}: {e}")
+            })?;
         let queues = RemoteQueues {
             connection,
             manager: manager.to_owned(),

@@ -1,5 +1,7 @@
-//! The one-command demo's worker processes: started, waited for (always with
-//! a bound), and stopped on Ctrl-C.
+//! The one-command demo, `cargo run -p lesson-distributed`: the tutorial's
+//! two terminals (`python taskmanager.py`, then `python taskworker.py`) in
+//! one command. The manager starts its own worker processes, waits for them
+//! (always with a bound), and stops them on Ctrl-C.
 //!
 //! A demo worker is exactly what you would start in a second terminal:
 //! this program with `worker --connect ADDRESS`. The authkey goes to it in
@@ -15,8 +17,20 @@ use parking_lot::Mutex;
 use signal_hook::consts::SIGINT;
 use signal_hook::iterator::Signals;
 
-use crate::AUTHKEY_VAR;
 use crate::auth::AuthKey;
+use crate::cli::{AUTHKEY_VAR, DemoArgs};
+use crate::tasks;
+
+// ANCHOR: demo
+/// The whole demo on this machine: a manager on a free loopback port (port 0:
+/// the kernel picks one), with a random authkey that only its workers get.
+pub fn demo(args: DemoArgs) -> Result<(), String> {
+    let key = AuthKey::random();
+    let numbers = tasks::task_numbers(&args.tasks);
+    let workers = (args.workers, args.pause);
+    tasks::task_manager("127.0.0.1:0", key, &numbers, Some(workers))
+}
+// ANCHOR_END: demo
 
 /// How long a worker may take to finish once the job is done.
 const JOIN_LIMIT: Duration = Duration::from_secs(10);
@@ -38,7 +52,8 @@ pub fn start_workers(
 ) -> Result<Workers, String> {
     stop_workers_on_ctrl_c();
     let workers_so_far = Workers(()); // if one fails to start, the others stop
-    let exe = std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
+    let exe =
+        std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
     for number in 1..=count {
         let name = format!("worker {number}");
         // Held while the worker starts: Ctrl-C waits, then stops it too.
@@ -73,7 +88,9 @@ impl Drop for Workers {
         }
     }
 }
+// ANCHOR_END: join
 
+// ANCHOR: join_workers
 fn join_workers() -> Result<(), String> {
     let deadline = Instant::now() + JOIN_LIMIT;
     let mut failures = Vec::new();
@@ -121,7 +138,7 @@ fn join_workers() -> Result<(), String> {
         Err(failures.join("; "))
     }
 }
-// ANCHOR_END: join
+// ANCHOR_END: join_workers
 
 // ANCHOR: ctrl_c
 /// Ctrl-C sends SIGINT to every process of the terminal's foreground group:

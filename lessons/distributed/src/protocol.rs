@@ -192,7 +192,11 @@ impl Connection {
     /// Python: `recv_bytes(limit)`, but the whole frame must have arrived by
     /// `deadline`: not just each piece of it (a peer sending one byte a second
     /// would otherwise never time out).
-    pub fn recv_bytes(&mut self, limit: usize, deadline: Instant) -> Result<Vec<u8>, Broken> {
+    pub fn recv_bytes(
+        &mut self,
+        limit: usize,
+        deadline: Instant,
+    ) -> Result<Vec<u8>, Broken> {
         let mut reader = BeforeDeadline {
             stream: &self.stream,
             deadline,
@@ -210,7 +214,13 @@ impl Connection {
             other => other,
         })
     }
+}
+// ANCHOR_END: connection
 
+// ANCHOR: typed
+/// The typed messages: JSON in frames. Nothing else crosses the connection
+/// once the handshake is over.
+impl Connection {
     /// Sends a message as a JSON frame.
     pub fn send<T: Serialize>(&mut self, message: &T) -> Result<(), Broken> {
         let bytes = serde_json::to_vec(message).expect("our messages always serialise");
@@ -227,7 +237,9 @@ impl Connection {
         })
     }
 }
+// ANCHOR_END: typed
 
+// ANCHOR: deadline
 /// Reads from a socket, each `read` limited to the time left until `deadline`.
 struct BeforeDeadline<'a> {
     stream: &'a TcpStream,
@@ -246,7 +258,7 @@ impl Read for BeforeDeadline<'_> {
         (&mut &*self.stream).read(buf)
     }
 }
-// ANCHOR_END: connection
+// ANCHOR_END: deadline
 
 #[cfg(test)]
 mod tests {

@@ -56,8 +56,8 @@ impl Manager {
             .map_err(|e| format!("cannot use {listen:?} as an address: {e}"))?
             .next()
             .ok_or_else(|| format!("{listen:?} names no address"))?;
-        let listener =
-            TcpListener::bind(address).map_err(|e| format!("cannot listen on {address}: {e}"))?;
+        let listener = TcpListener::bind(address)
+            .map_err(|e| format!("cannot listen on {address}: {e}"))?;
         // Port 0 asks the kernel for a free port: this is the one it chose.
         let address = listener.local_addr().map_err(|e| e.to_string())?;
         // So that the accepting thread can look up now and then, to see
@@ -203,7 +203,9 @@ fn serve(
         );
     }
 }
+// ANCHOR_END: serve
 
+// ANCHOR: serve_worker
 /// The worker's requests, until it has heard `Finished`.
 fn serve_worker(
     connection: &mut Connection,
@@ -239,7 +241,7 @@ fn serve_worker(
         connection.send(&reply)?;
     }
 }
-// ANCHOR_END: serve
+// ANCHOR_END: serve_worker
 
 /// A count of things present (connections, workers), that can be waited on
 /// until it is zero.

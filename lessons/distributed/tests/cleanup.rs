@@ -29,7 +29,10 @@ fn the_demo_with_three_workers_leaves_nothing() {
 /// and the manager reaps them before it ends.
 #[test]
 fn ctrl_c_during_the_demo_leaves_nothing() {
-    lesson().check_interrupt_leaves_nothing(&["--workers", "2", "--pause", "0.5"], ": run task");
+    lesson().check_interrupt_leaves_nothing(
+        &["--workers", "2", "--pause", "0.5"],
+        ": run task",
+    );
 }
 
 /// Ctrl-C as early as possible: the manager may still be starting workers.

@@ -21,8 +21,8 @@ fn lesson() -> Lesson {
 /// results, which one worker takes from the queue in order. Everything up to
 /// "Starting 1 worker process" is printed before the worker exists, and the
 /// last line after it has been reaped: those lines are anchors, fixed.
-const DEMO: Check =
-    Check::interleaved("demo", &["worker 1:", "manager:", "Result:"]).args(&["--seed", "7"]);
+const DEMO: Check = Check::interleaved("demo", &["worker 1:", "manager:", "Result:"])
+    .args(&["--seed", "7"]);
 
 #[test]
 fn demo() {

@@ -136,7 +136,8 @@ fn a_manager_and_a_worker_on_two_hosts() {
     let manager_args = [
         "manager", "--listen", &listen, "--tasks", "4", "--seed", "11",
     ];
-    let mut manager = TwoHosts::run(&hosts.manager, "manager", &manager_args, "two hosts");
+    let mut manager =
+        TwoHosts::run(&hosts.manager, "manager", &manager_args, "two hosts");
     let address = manager.address().to_string();
     assert!(address.starts_with(MANAGER_IP), "{address}");
 

@@ -70,7 +70,9 @@ fn a_worker_refuses_a_manager_that_does_not_know_the_key() {
     let (status, lines, stderr) = worker.finish(PATIENCE);
     assert_eq!(status.and_then(|s| s.code()), Some(1), "{stderr}");
     assert!(
-        stderr.contains("its answer to our challenge is wrong: it does not know our authkey"),
+        stderr.contains(
+            "its answer to our challenge is wrong: it does not know our authkey"
+        ),
         "{stderr}"
     );
     assert!(!lines.iter().any(|l| l.contains("run task")));
@@ -128,7 +130,9 @@ fn garbage_is_survived() {
         "half a frame must be dropped at the 5 s handshake deadline, not after {silent_for:?}"
     );
     let memory_after = resident_kib(manager.pid());
-    eprintln!("manager's resident memory: {memory_before} KiB before, {memory_after} KiB after");
+    eprintln!(
+        "manager's resident memory: {memory_before} KiB before, {memory_after} KiB after"
+    );
     assert!(
         memory_after < memory_before + 8 * 1024,
         "the manager grew from {memory_before} KiB to {memory_after} KiB"
@@ -144,7 +148,9 @@ fn garbage_is_survived() {
     // failed handshake, or turned away at the door when 32 were open already.
     let dropped = lines
         .iter()
-        .filter(|l| l.contains("manager: refused ") || l.contains("manager: turned away "))
+        .filter(|l| {
+            l.contains("manager: refused ") || l.contains("manager: turned away ")
+        })
         .count();
     assert_eq!(dropped, 1 + 1 + 20 + 100, "{}", lines.join("\n"));
     assert!(

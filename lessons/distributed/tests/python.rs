@@ -13,64 +13,18 @@ mod common;
 use std::process::Command;
 use std::time::Duration;
 
-use common::{PATIENCE, Running, assert_every_result_exactly_once, start_manager, start_worker};
+use common::{
+    PATIENCE, Running, assert_every_result_exactly_once, start_manager, start_worker,
+};
 
 /// A Python worker for the Rust manager, written against the lesson's
-/// protocol: after the handshake, JSON messages in the same frames.
-const PYTHON_WORKER: &str = r#"
-import json, signal, sys
-from multiprocessing.connection import Client
-signal.alarm(30)  # never hang a test
-port, key = int(sys.argv[1]), sys.argv[2].encode()
-try:
-    conn = Client(("127.0.0.1", port), authkey=key)  # answer, then deliver a challenge
-except Exception as error:
-    print("python: refused:", type(error).__name__, error, flush=True)
-    sys.exit(3)
-print("python: connected", flush=True)
-while True:
-    conn.send_bytes(json.dumps({"Get": {"wait_ms": 1000}}).encode())
-    reply = json.loads(conn.recv_bytes(65536))
-    if reply == "Finished":
-        break
-    if reply == "Empty":
-        continue
-    task = reply["Task"]
-    conn.send_bytes(json.dumps({"Put": {"id": task["id"], "square": task["n"] ** 2}}).encode())
-    assert json.loads(conn.recv_bytes(65536)) == {"Ack": {"id": task["id"]}}
-    print("python: squared", task["n"], flush=True)
-print("python: worker exit", flush=True)
-"#;
+/// protocol: after the handshake, JSON messages in the same frames. The book
+/// shows this file, and a reader can run it.
+const PYTHON_WORKER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/python/worker.py");
 
 /// A Python manager for the Rust worker: a `Listener` that hands out two
 /// tasks, prints the results, and says `Finished`.
-const PYTHON_MANAGER: &str = r#"
-import json, signal, sys
-from multiprocessing.connection import Listener
-signal.alarm(30)  # never hang a test
-key = sys.argv[1].encode()
-with Listener(("127.0.0.1", 0), authkey=key) as listener:
-    print("Manager listening on 127.0.0.1:%d" % listener.address[1], flush=True)
-    try:
-        conn = listener.accept()  # deliver, then answer a challenge
-    except Exception as error:
-        print("python: refused:", type(error).__name__, error, flush=True)
-        sys.exit(3)
-    print("python: authenticated", flush=True)
-    tasks = [12, 345]
-    while True:
-        request = json.loads(conn.recv_bytes(65536))
-        if "Put" in request:
-            put = request["Put"]
-            print("python: result", put["id"], put["square"], flush=True)
-            conn.send_bytes(json.dumps({"Ack": {"id": put["id"]}}).encode())
-        elif tasks:
-            n = tasks.pop(0)
-            conn.send_bytes(json.dumps({"Task": {"id": n, "n": n}}).encode())
-        else:
-            conn.send_bytes(json.dumps("Finished").encode())
-            break
-"#;
+const PYTHON_MANAGER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/python/manager.py");
 
 /// A Python interpreter that runs, and the handshake form it speaks.
 struct Python {
@@ -88,9 +42,10 @@ impl Python {
         }
     }
 
-    fn run(&self, name: &str, script: &str, args: &[&str]) -> Running {
+    /// Runs `script` with `args`, and the authkey `key` in its environment.
+    fn run(&self, name: &str, script: &str, args: &[&str], key: &str) -> Running {
         let mut command = Command::new(self.command);
-        command.arg("-c").arg(script).args(args);
+        command.arg(script).args(args).env("LESSON_AUTHKEY", key);
         Running::spawn(name, command)
     }
 }
@@ -133,8 +88,12 @@ fn pythons() -> Vec<Python> {
 fn a_python_worker_serves_the_rust_manager() {
     for python in pythons() {
         let (mut manager, address) = start_manager("secret", 3, 8);
-        let port = address.port().to_string();
-        let worker = python.run("python worker", PYTHON_WORKER, &[&port, "secret"]);
+        let worker = python.run(
+            "python worker",
+            PYTHON_WORKER,
+            &[&address.to_string()],
+            "secret",
+        );
         let (status, lines, stderr) = worker.finish(PATIENCE);
         assert!(
             status.is_some_and(|s| s.success()),
@@ -160,7 +119,7 @@ fn a_python_worker_serves_the_rust_manager() {
 #[test]
 fn the_rust_worker_serves_a_python_manager() {
     for python in pythons() {
-        let mut manager = python.run("python manager", PYTHON_MANAGER, &["secret"]);
+        let mut manager = python.run("python manager", PYTHON_MANAGER, &[], "secret");
         let address = manager.address();
         let worker = start_worker("worker", address, "secret", "0");
         let (status, lines, stderr) = worker.finish(PATIENCE);
@@ -188,7 +147,7 @@ fn the_rust_worker_serves_a_python_manager() {
 fn wrong_keys_are_refused_between_python_and_rust() {
     for python in pythons() {
         // A Rust worker with the wrong key, at a Python Listener.
-        let mut manager = python.run("python manager", PYTHON_MANAGER, &["right"]);
+        let mut manager = python.run("python manager", PYTHON_MANAGER, &[], "right");
         let address = manager.address();
         let worker = start_worker("worker", address, "wrong", "0");
         let (status, _, stderr) = worker.finish(PATIENCE);
@@ -210,8 +169,12 @@ fn wrong_keys_are_refused_between_python_and_rust() {
         // A Python Client with the wrong key, at the Rust manager, which
         // then goes on serving a worker with the right key.
         let (mut manager, address) = start_manager("right", 2, 9);
-        let port = address.port().to_string();
-        let intruder = python.run("python worker", PYTHON_WORKER, &[&port, "wrong"]);
+        let intruder = python.run(
+            "python worker",
+            PYTHON_WORKER,
+            &[&address.to_string()],
+            "wrong",
+        );
         let (status, lines, _) = intruder.finish(PATIENCE);
         assert_eq!(status.and_then(|s| s.code()), Some(3));
         assert!(

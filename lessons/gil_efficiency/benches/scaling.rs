@@ -52,7 +52,8 @@ mod sum {
 
     #[divan::bench(args = worker_counts(), sample_count = 10)]
     fn processes(workers: usize) -> u128 {
-        ways::processes(program(), divan::black_box(N), workers).expect("the workers answer")
+        ways::processes(program(), divan::black_box(N), workers)
+            .expect("the workers answer")
     }
 }
 

@@ -41,7 +41,7 @@ pub fn process_start(program: &Path, count: u32) -> Result<Duration, Failed> {
 }
 // ANCHOR_END: start
 
-// ANCHOR: switch
+// ANCHOR: thread_round_trip
 /// Ping-pong between two threads over two channels: the average time of a
 /// round trip, out and back, over `count` of them. Each one wakes the other
 /// thread and waits for it: two switches from one thread to another.
@@ -65,7 +65,9 @@ pub fn thread_round_trip(count: u32) -> Duration {
     partner.join().expect("the partner cannot panic");
     elapsed / count
 }
+// ANCHOR_END: thread_round_trip
 
+// ANCHOR: process_round_trip
 /// The same between two processes: one byte through a pipe to a worker in
 /// the role [`ECHO`], and back through another pipe.
 pub fn process_round_trip(program: &Path, count: u32) -> Result<Duration, Failed> {
@@ -83,6 +85,7 @@ pub fn process_round_trip(program: &Path, count: u32) -> Result<Duration, Failed
     played?;
     Ok(elapsed / count)
 }
+// ANCHOR_END: process_round_trip
 
 /// A worker in the role [`ECHO`], and the two pipes to play with it.
 ///
@@ -147,6 +150,7 @@ impl Echo {
     }
 }
 
+// ANCHOR: serve_echo
 /// The worker side of [`process_round_trip`]: every byte read is written
 /// straight back, until stdin closes.
 pub fn serve_echo() -> ExitCode {
@@ -165,4 +169,4 @@ pub fn serve_echo() -> ExitCode {
     }
     ExitCode::SUCCESS
 }
-// ANCHOR_END: switch
+// ANCHOR_END: serve_echo

@@ -1,4 +1,4 @@
-//! Lesson 4 — gil_efficiency: CPU-bound work, threads versus processes.
+//! gil_efficiency: CPU-bound work, threads versus processes.
 //!
 //! The parts that the lesson binary (`src/main.rs`), its benchmark
 //! (`benches/scaling.rs`) and `cargo xtask measure` share:

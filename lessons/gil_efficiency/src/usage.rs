@@ -5,7 +5,7 @@
 //!   thread and every child process (user + system time, from `getrusage`).
 //!   Two threads busy for one second make two seconds of CPU time.
 //! - **CPU use**: CPU time over wall time. 100% is one core kept busy, 200%
-//!   two cores. The tutorial's "160%" for four Python threads is this figure,
+//!   two cores. Tutorial 003's "160%" for four Python threads is this figure,
 //!   read off a system monitor.
 
 use std::fmt;

@@ -16,7 +16,7 @@
 
 use std::fmt;
 use std::io::{self, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::{Mutex, MutexGuard, Once, mpsc};
 use std::thread;
@@ -30,6 +30,11 @@ use signal_hook::iterator::Signals;
 
 /// The longest the lesson waits for a worker before killing it.
 pub const JOIN_LIMIT: Duration = Duration::from_secs(60);
+
+/// This lesson's own executable, which worker processes run.
+pub fn this_program() -> PathBuf {
+    std::env::current_exe().expect("the path of this program")
+}
 
 /// A command that starts `program` (this lesson's own executable) as a
 /// worker in `role`. Add arguments as with any `Command`.
@@ -83,6 +88,39 @@ impl Worker {
         Ok(worker)
     }
 
+    /// Python: `p.join()`, then the result. Waits until the worker has ended
+    /// (at most [`JOIN_LIMIT`]; then it is killed), reaps it, and returns what
+    /// it printed, or why it failed.
+    pub fn join(mut self) -> Result<Vec<u8>, Failed> {
+        let deadline = Instant::now() + JOIN_LIMIT;
+        let pid = self.id();
+        // The output is complete when the worker closes its stdout, which it
+        // does when it ends, however it ends.
+        let output = match self.output.take() {
+            Some(output) => match output.recv_timeout(JOIN_LIMIT) {
+                Ok(Ok(bytes)) => Ok(bytes),
+                Ok(Err(err)) => Err(format!("reading its output failed: {err}")),
+                Err(_) => Err(format!("it was still running after {JOIN_LIMIT:?}")),
+            },
+            None => Ok(Vec::new()),
+        };
+        let child = self.child.take().expect("a worker is joined once");
+        let status = reap(child, deadline);
+        match (status, output) {
+            (Ok(status), Ok(bytes)) if status.success() => Ok(bytes),
+            (Ok(status), Ok(_)) => {
+                Err(Failed(format!("worker pid {pid} failed ({status})")))
+            }
+            (Ok(_), Err(why)) | (Err(why), _) => {
+                Err(Failed(format!("worker pid {pid} failed: {why}")))
+            }
+        }
+    }
+}
+// ANCHOR_END: worker
+
+/// The plumbing: a worker to talk to, its pipes, and the list Ctrl-C reads.
+impl Worker {
     /// Starts a worker to talk to: its stdin and its stdout are pipes, taken
     /// with [`stdin`](Self::stdin) and [`stdout`](Self::stdout).
     pub fn start_talking(command: &mut Command) -> io::Result<Worker> {
@@ -104,33 +142,6 @@ impl Worker {
         self.child.as_ref().map_or(0, Child::id)
     }
 
-    /// Python: `p.join()`, then the result. Waits until the worker has ended
-    /// (at most [`JOIN_LIMIT`]; then it is killed), reaps it, and returns what
-    /// it printed, or why it failed.
-    pub fn join(mut self) -> Result<Vec<u8>, Failed> {
-        let deadline = Instant::now() + JOIN_LIMIT;
-        let pid = self.id();
-        // The output is complete when the worker closes its stdout, which it
-        // does when it ends, however it ends.
-        let output = match self.output.take() {
-            Some(output) => match output.recv_timeout(JOIN_LIMIT) {
-                Ok(Ok(bytes)) => Ok(bytes),
-                Ok(Err(err)) => Err(format!("reading its output failed: {err}")),
-                Err(_) => Err(format!("it was still running after {JOIN_LIMIT:?}")),
-            },
-            None => Ok(Vec::new()),
-        };
-        let child = self.child.take().expect("a worker is joined once");
-        let status = reap(child, deadline);
-        match (status, output) {
-            (Ok(status), Ok(bytes)) if status.success() => Ok(bytes),
-            (Ok(status), Ok(_)) => Err(Failed(format!("worker pid {pid} failed ({status})"))),
-            (Ok(_), Err(why)) | (Err(why), _) => {
-                Err(Failed(format!("worker pid {pid} failed: {why}")))
-            }
-        }
-    }
-
     /// Starts `command`, noted in the list of workers that Ctrl-C stops.
     fn spawn(command: &mut Command) -> io::Result<Worker> {
         stop_workers_on_ctrl_c();
@@ -144,7 +155,6 @@ impl Worker {
         })
     }
 }
-// ANCHOR_END: worker
 
 /// A worker dropped without `join` (a panic on the way, an early return) is
 /// killed and reaped, never left behind.
@@ -204,7 +214,8 @@ fn unreaped() -> MutexGuard<'static, Vec<u32>> {
 fn stop_workers_on_ctrl_c() {
     static INSTALLED: Once = Once::new();
     INSTALLED.call_once(|| {
-        let mut signals = Signals::new([SIGINT]).expect("cannot install a SIGINT handler");
+        let mut signals =
+            Signals::new([SIGINT]).expect("cannot install a SIGINT handler");
         thread::Builder::new()
             .name("ctrl-c".into())
             .spawn(move || {

@@ -30,5 +30,8 @@ fn each_variant_with_processes_leaves_nothing() {
 /// started, and wait for their part of the map.
 #[test]
 fn ctrl_c_during_a_process_pool_leaves_nothing() {
-    lesson().check_interrupt_leaves_nothing(&["pool-sizes"], "process_pool 4, workers started");
+    lesson().check_interrupt_leaves_nothing(
+        &["pool-sizes"],
+        "process_pool 4, workers started",
+    );
 }

@@ -14,5 +14,6 @@ fn wait_for_both() {
 
 #[test]
 fn results_by_join() {
-    shared::exercise!("join-results_by_join").check(Check::exact("results_by_join").args(&[]));
+    shared::exercise!("join-results_by_join")
+        .check(Check::exact("results_by_join").args(&[]));
 }

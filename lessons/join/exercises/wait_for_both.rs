@@ -15,7 +15,8 @@ fn job(name: &str) {
 }
 
 fn main() {
-    let t1 = thread::spawn(|| job("T1")); // Python: t1 = Thread(target=job, ...); t1.start()
+    // Python: t1 = Thread(target=job, ...); t1.start()
+    let t1 = thread::spawn(|| job("T1"));
     let t2 = thread::spawn(|| job("T2")); // Python: t2.start()
 
     // TODO: wait for both threads before the last line.

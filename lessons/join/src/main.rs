@@ -1,4 +1,4 @@
-//! Lesson 2 — join: waiting for threads.
+//! join: waiting for threads.
 //!
 //! Python keeps the process alive until every non-daemon thread has finished.
 //! Rust does not: when `main` returns, the process ends and every thread still
@@ -15,7 +15,7 @@ use shared::{Lesson, Variant};
 fn main() -> ExitCode {
     Lesson {
         name: "join",
-        about: "Waiting for threads: JoinHandle::join, thread::scope, a join with a timeout",
+        about: "Waiting for threads: JoinHandle::join, thread::scope, a timed join",
         variants: &[
             Variant {
                 name: "no-join",

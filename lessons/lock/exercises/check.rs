@@ -79,7 +79,9 @@ fn poisoned() {
     let output = program.run(&[]);
     let (stdout, stderr) = printed(&output);
     let short = stdout.lines().any(|line| {
-        line.starts_with("alice ") && line.contains(", total ") && !line.ends_with("total 120")
+        line.starts_with("alice ")
+            && line.contains(", total ")
+            && !line.ends_with("total 120")
     });
     assert!(
         !short,

@@ -41,9 +41,48 @@ impl Drop for TempDir {
 /// copy), and whether rustc can show that source (with the `rust-src`
 /// component). Such a location becomes `[..]/library/...:[..]`, any source
 /// lines shown below it are dropped, and the margin of line numbers is as
-/// wide as the remaining lines need (a std line number widens it).
+/// wide as the remaining lines need (a std line number widens it). Last, a
+/// note too long for the book's page is wrapped (see [`wrap_long_notes`]).
 fn normalize(verdict: &str) -> String {
-    regutter(&without_std_source(verdict))
+    wrap_long_notes(&regutter(&without_std_source(verdict)))
+}
+
+/// The widest line the book shows without scrolling sideways.
+const PAGE_WIDTH: usize = 90;
+
+/// rustc writes each `= note: ...` on one line, however long. A note longer
+/// than [`PAGE_WIDTH`] is wrapped between words, its further lines indented
+/// under the note's first word, the way rustc lays out a note that has
+/// several lines of its own. Only notes are wrapped: the programs in
+/// `compile_fail/` are written so that every other line of the verdict fits.
+fn wrap_long_notes(verdict: &str) -> String {
+    let mut wrapped = String::new();
+    for line in verdict.lines() {
+        let Some(at) = line.find("= note: ").filter(|_| line.len() > PAGE_WIDTH) else {
+            wrapped.push_str(line);
+            wrapped.push('\n');
+            continue;
+        };
+        let indent = " ".repeat(at + "= note: ".len());
+        let mut current = line[..indent.len()].to_owned();
+        let mut first_word = true;
+        for word in line[indent.len()..].split(' ') {
+            if !first_word && current.len() + 1 + word.len() > PAGE_WIDTH {
+                wrapped.push_str(&current);
+                wrapped.push('\n');
+                current = indent.clone();
+                first_word = true;
+            }
+            if !first_word {
+                current.push(' ');
+            }
+            current.push_str(word);
+            first_word = false;
+        }
+        wrapped.push_str(&current);
+        wrapped.push('\n');
+    }
+    wrapped
 }
 
 fn without_std_source(verdict: &str) -> String {
@@ -183,8 +222,8 @@ fn refused(name: &str, code: &str) {
     }
 }
 
-/// Two scoped threads each doing `global_num += 1` on one local variable:
-/// both closures need it mutably at the same time.
+/// Two closures, each doing `global_num += 1` on one local variable, spawned
+/// as two scoped threads: both need the variable mutably at the same time.
 #[test]
 fn unlocked_counter_is_refused() {
     refused("counter", "E0499");
@@ -236,4 +275,22 @@ note: d
 ";
     assert_eq!(normalize(with_std_source), expected);
     assert_eq!(normalize(without), expected);
+}
+
+/// A note longer than the page is wrapped between words, under its first
+/// word; a short one is left alone.
+#[test]
+fn long_notes_are_wrapped_to_the_page() {
+    let long = format!("   = note: {}", "word ".repeat(40).trim_end());
+    let wrapped = wrap_long_notes(&format!("{long}\n   = note: short\n"));
+    let lines: Vec<&str> = wrapped.lines().collect();
+    assert!(lines.len() > 3, "{wrapped}");
+    assert!(
+        lines.iter().all(|line| line.len() <= PAGE_WIDTH),
+        "{wrapped}"
+    );
+    assert!(lines[1].starts_with("           word"), "{wrapped}");
+    assert_eq!(lines.last(), Some(&"   = note: short"));
+    let words = |text: &str| text.split_whitespace().count();
+    assert_eq!(words(&wrapped), words(&long) + 3);
 }

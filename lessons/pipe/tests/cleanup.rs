@@ -35,14 +35,18 @@ fn each_variant_with_a_worker_leaves_nothing() {
 /// and the worker both die, and the worker is not left behind.
 #[test]
 fn interrupted_deadlock_leaves_nothing() {
-    lesson().check_interrupt_leaves_nothing(&["deadlock"], "waits for the worker to exit");
+    lesson()
+        .check_interrupt_leaves_nothing(&["deadlock"], "waits for the worker to exit");
 }
 
 /// Ctrl-C while the one-shot server's socket folder may exist: SIGINT is
 /// held back until the server is gone, so the folder never outlives it.
 #[test]
 fn interrupted_ipc_channel_leaves_nothing() {
-    lesson().check_interrupt_leaves_nothing(&["ipc-channel"], "waits for the worker to connect");
+    lesson().check_interrupt_leaves_nothing(
+        &["ipc-channel"],
+        "waits for the worker to connect",
+    );
 }
 
 /// Ctrl-C during a full run: the run waits for the interrupted variant (which

@@ -36,7 +36,9 @@ fn download(page: usize) -> Result<usize, String> {
 }
 
 fn main() {
-    println!("main: {PAGES} pages to download, at most {MAX_CONNECTIONS} connections at once");
+    println!(
+        "main: {PAGES} pages to download, at most {MAX_CONNECTIONS} connections at once"
+    );
     let (results_tx, results) = mpsc::channel();
 
     // TODO: at most MAX_CONNECTIONS downloads at once: a pool of that many threads.

@@ -26,8 +26,8 @@ const RANDOM_NAPS: Check = Check::interleaved(
 const TEN_RUNS: Check = Check::interleaved(
     "ten-runs",
     &[
-        "task 0:", "task 1:", "task 2:", "task 3:", "task 4:", "task 5:", "task 6:", "task 7:",
-        "task 8:", "task 9:",
+        "task 0:", "task 1:", "task 2:", "task 3:", "task 4:", "task 5:", "task 6:",
+        "task 7:", "task 8:", "task 9:",
     ],
 );
 const WITH_POOL: Check = Check::exact("with-pool");

@@ -24,7 +24,8 @@ fn start_both() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stdout.contains("asker: exit status: 0") && stdout.contains("answerer: exit status: 0"),
+        stdout.contains("asker: exit status: 0")
+            && stdout.contains("answerer: exit status: 0"),
         "the workers did not both succeed:\n{stdout}\nWhat they said:\n{stderr}\n\
          Each worker waits for the other's line: it can only come if both workers are \
          running at the same time."

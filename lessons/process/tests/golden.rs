@@ -16,9 +16,16 @@ const TWO_PROCESSES: Check = Check::interleaved("two-processes", &["task 1:", "t
 const RUN_PROC: Check = Check::exact("run-proc");
 const PID_AND_PPID: Check = Check::exact("pid-and-ppid");
 const HELLO: Check = Check::exact("hello");
+/// Each worker is joined before main prints the line after it, and main
+/// starts the second worker only after that line: one order.
+const NAME_AND_KWARGS: Check = Check::exact("name-and-kwargs");
 /// The worker cannot finish before main writes "go" to its stdin, so the
 /// timed join must time out: every line is ordered.
 const JOIN_TIMEOUT: Check = Check::exact("join-timeout");
+/// Main prints its own answer before it starts the child, and prints the
+/// child's status only after joining it, so the child's line sits between.
+/// waitpid answers ECHILD at once (WNOHANG): it never waits.
+const JOIN_SELF: Check = Check::exact("join-self");
 /// The child prints only once its parent has ended (it waits for its ppid to
 /// change), and the lesson prints only once it has reaped the child.
 const PARENT_ENDS_FIRST: Check = Check::exact("parent-ends-first");
@@ -42,7 +49,9 @@ shared::golden_tests!(env!("CARGO_BIN_EXE_lesson-process"), {
     run_proc: RUN_PROC,
     pid_and_ppid: PID_AND_PPID,
     hello: HELLO,
+    name_and_kwargs: NAME_AND_KWARGS,
     join_timeout: JOIN_TIMEOUT,
+    join_self: JOIN_SELF,
     parent_ends_first: PARENT_ENDS_FIRST,
     info: INFO,
     subclass: SUBCLASS,

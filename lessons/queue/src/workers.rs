@@ -89,7 +89,9 @@ impl Worker {
             match accepted.recv_timeout(POLL) {
                 Ok(outcome) => break outcome,
                 Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => break Err("the acceptor panicked".into()),
+                Err(RecvTimeoutError::Disconnected) => {
+                    break Err("the acceptor panicked".into());
+                }
             }
             if gave_up.is_some() {
                 continue; // accept is returning; wait for it
@@ -182,8 +184,9 @@ pub fn arguments<A>() -> Result<A, String>
 where
     A: Serialize + DeserializeOwned,
 {
-    let name = std::env::var(SERVER_VAR)
-        .map_err(|_| format!("{SERVER_VAR} is not set: only the lesson starts workers"))?;
+    let name = std::env::var(SERVER_VAR).map_err(|_| {
+        format!("{SERVER_VAR} is not set: only the lesson starts workers")
+    })?;
     let (mailbox, arguments) =
         ipc::channel::<A>().map_err(|e| format!("cannot make a channel: {e}"))?;
     let server = IpcSender::<IpcSender<A>>::connect(name)
@@ -227,7 +230,8 @@ pub fn with_children(parent: fn() -> Result<(), String>) {
 pub fn release_ctrl_c() {
     let mut sigint = SigSet::empty();
     sigint.add(Signal::SIGINT);
-    pthread_sigmask(SigmaskHow::SIG_UNBLOCK, Some(&sigint), None).expect("unblock SIGINT");
+    pthread_sigmask(SigmaskHow::SIG_UNBLOCK, Some(&sigint), None)
+        .expect("unblock SIGINT");
 }
 
 /// SIGINT blocked in this thread (and in threads it starts) while it lives.

@@ -39,7 +39,10 @@ fn each_variant_that_starts_processes_leaves_nothing() {
 /// only then dies of the SIGINT it held back.
 #[test]
 fn ctrl_c_while_writer_and_reader_run_leaves_nothing() {
-    lesson().check_interrupt_leaves_nothing(&["terminate-loses"], "writer: Put B to queue...");
+    lesson().check_interrupt_leaves_nothing(
+        &["terminate-loses"],
+        "writer: Put B to queue...",
+    );
 }
 
 /// Ctrl-C as early as possible: the writer's first line. The parent may still

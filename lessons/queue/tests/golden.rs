@@ -27,7 +27,8 @@ const PUT_GET: Check = Check::exact("put-get");
 /// writer and waits for the reader's receipts before it prints).
 const TERMINATE: Check = Check::interleaved("terminate", &["writer:", "reader:"]);
 /// As in `terminate`; what is lost (D) is exact.
-const TERMINATE_LOSES: Check = Check::interleaved("terminate-loses", &["writer:", "reader:"]);
+const TERMINATE_LOSES: Check =
+    Check::interleaved("terminate-loses", &["writer:", "reader:"]);
 /// Exact: the parent starts the writer only after the reader has ended.
 const EMPTY_RACE: Check = Check::exact("empty-race");
 /// Writer and reader print at the same time, each in its own order; the

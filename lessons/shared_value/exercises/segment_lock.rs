@@ -73,7 +73,8 @@ fn let_the_other_come(account: &Account) {
     let me = std::process::id();
     let give_up = Instant::now() + LIMIT;
     while account.reads.load(SeqCst) < 2
-        && !(account.lock.holder.load(SeqCst) == me && account.lock.waiting.load(SeqCst) > 0)
+        && !(account.lock.holder.load(SeqCst) == me
+            && account.lock.waiting.load(SeqCst) > 0)
     {
         assert!(Instant::now() < give_up, "the other deposit never came");
         thread::sleep(Duration::from_micros(100));

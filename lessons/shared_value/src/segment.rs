@@ -1,4 +1,6 @@
-//! A named POSIX shared-memory segment holding one `#[repr(C)]` struct.
+//! A named POSIX shared-memory segment holding one `#[repr(C)]` struct: what
+//! Python's `multiprocessing.Value` and `Array` create, and remove, out of
+//! sight.
 //!
 //! The `shared_memory` crate does the system calls: `shm_open` makes a name
 //! under `/dev/shm` (on Linux), `ftruncate` gives it a size, `mmap` puts it
@@ -147,7 +149,10 @@ impl<T: ShmSafe> Segment<T> {
     /// Waits until each of `workers` has opened the segment, then unlinks it.
     /// A worker that ends first is an error (and the name is then unlinked
     /// by the owner's `Drop`).
-    pub fn unlink_once_opened(&mut self, workers: &mut [&mut Worker]) -> Result<(), String> {
+    pub fn unlink_once_opened(
+        &mut self,
+        workers: &mut [&mut Worker],
+    ) -> Result<(), String> {
         let expected = workers.len() as u32;
         let opened = &self.mapped().opened;
         wait_until(workers, "to open the shared memory", || {
@@ -223,7 +228,7 @@ impl<const N: usize> FixedStr<N> {
     pub fn set(&self, text: &str) -> Result<(), String> {
         if text.len() > N {
             return Err(format!(
-                "{text:?} is {} bytes, and the buffer holds {N}",
+                "{} bytes do not fit in a buffer of {N}",
                 text.len()
             ));
         }

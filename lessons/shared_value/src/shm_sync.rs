@@ -1,5 +1,6 @@
 //! A lock and a barrier that work *between processes*, because their whole
-//! state is one atomic word that lives in the shared segment itself.
+//! state is one atomic word that lives in the shared segment itself. The
+//! lock stands in for Python's `multiprocessing.Lock()` (a POSIX semaphore).
 //!
 //! `std::sync::Mutex` and `parking_lot::Mutex` will not do, even placed in
 //! shared memory: a thread that waits for them sleeps in a queue that its own
@@ -71,6 +72,9 @@ impl ProcessLock {
         }
     }
 
+    // ANCHOR_END: process_lock
+
+    // ANCHOR: unlock
     /// How many times the lock has been taken so far (it never goes down).
     pub fn times_taken(&self) -> u32 {
         self.taken.load(Relaxed)
@@ -84,7 +88,7 @@ impl Drop for Locked<'_> {
         self.lock.holder.store(0, Release);
     }
 }
-// ANCHOR_END: process_lock
+// ANCHOR_END: unlock
 
 /// Why `lock_within` gave up.
 #[derive(Debug)]
@@ -137,7 +141,7 @@ impl ProcessBarrier {
             }
             if started.elapsed() >= LIMIT {
                 return Err(format!(
-                    "only {arrived} of {parties} processes reached the barrier in {LIMIT:?}"
+                    "only {arrived} of {parties} processes came within {LIMIT:?}"
                 ));
             }
             backoff.snooze();

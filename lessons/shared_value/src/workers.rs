@@ -1,6 +1,6 @@
-//! The parent's side of its worker processes: starting them, waiting for
-//! them with a time limit, and never leaving one behind; and holding Ctrl-C
-//! back until the parent has cleaned up.
+//! The parent's side of its worker processes (Python's `Process(...).start()`
+//! and `join()`): starting them, waiting for them with a time limit, and never
+//! leaving one behind; and holding Ctrl-C back until the parent has cleaned up.
 
 use std::process::{Child, ExitStatus, Stdio};
 use std::thread;

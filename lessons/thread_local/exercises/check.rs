@@ -75,12 +75,16 @@ fn connection_per_worker() {
     let summary = stdout
         .lines()
         .find(|line| line.contains("connections opened for"))
-        .unwrap_or_else(|| panic!("no summary line \"N connections opened for ...\":\n{stdout}"));
+        .unwrap_or_else(|| {
+            panic!("no summary line \"N connections opened for ...\":\n{stdout}")
+        });
     let opened: usize = summary
         .split_whitespace()
         .next()
         .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("the summary line does not start with a number: {summary:?}"));
+        .unwrap_or_else(|| {
+            panic!("the summary line does not start with a number: {summary:?}")
+        });
     assert!(
         opened <= THREADS,
         "{opened} connections opened for {LOOKUPS} lookups on {THREADS} pool threads: \

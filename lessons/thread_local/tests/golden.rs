@@ -5,7 +5,8 @@ use shared::golden::Check;
 /// Thread-A and Thread-B run at the same time, so their greetings come in
 /// either order; main's own greetings come before both starts and after both
 /// joins, and must still name Zoe.
-const LOCAL_SCHOOL: Check = Check::interleaved("local-school", &["Hello, Alice", "Hello, Bob"]);
+const LOCAL_SCHOOL: Check =
+    Check::interleaved("local-school", &["Hello, Alice", "Hello, Bob"]);
 /// The totals are exact and the workers are joined in order; only the times
 /// vary, and those are redacted to [ELAPSED].
 const COUNTER: Check = Check::exact("counter");
@@ -14,8 +15,8 @@ const COUNTER: Check = Check::exact("counter");
 /// main's "joined" line (join waits for thread-local destructors). Whether
 /// main's own thread-locals are dropped when the process exits depends on the
 /// platform (Rust does not promise it), so main's destructor lines may be missing.
-const DESTRUCTORS: Check = Check::interleaved("destructors", &["Thread-A: ", "Thread-B: "])
-    .may_omit(&[
+const DESTRUCTORS: Check =
+    Check::interleaved("destructors", &["Thread-A: ", "Thread-B: "]).may_omit(&[
         "main: dropping Zoe's state",
         "main: STATE.try_with in the destructor: already destroyed",
     ]);

@@ -50,7 +50,9 @@ fn main() {
         match read_request(&stream, deadline) {
             Ok(request) => answer(role, &stream, &request),
             Err(e) if timed_out(&e) => {
-                say!("manager: {role} client: no whole request within {REQUEST_LIMIT:?}, hang up");
+                say!(
+                    "manager: {role} client: no whole request within {REQUEST_LIMIT:?}, hang up"
+                );
             }
             Err(e) => say!("manager: {role} client: {e}, hang up"),
         }
@@ -142,7 +144,9 @@ fn client(role: &str) {
             writeln!(stream, "square 7").expect("send the request");
             let mut reply = String::new();
             match BufReader::new(stream).read_line(&mut reply) {
-                Ok(1..) => say!("honest client: the manager says 7 * 7 = {}", reply.trim()),
+                Ok(1..) => {
+                    say!("honest client: the manager says 7 * 7 = {}", reply.trim())
+                }
                 _ => say!("honest client: no answer within {CLIENT_LIMIT:?}"),
             }
         }

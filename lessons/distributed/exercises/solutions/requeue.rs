@@ -83,7 +83,9 @@ fn main() {
     finished.store(true, Ordering::Relaxed); // the workers hear "done"
     for n in 1..=TASKS {
         match done.get(&n) {
-            Some((square, attempt)) => say!("task {n}: {n} * {n} = {square} (attempt {attempt})"),
+            Some((square, attempt)) => {
+                say!("task {n}: {n} * {n} = {square} (attempt {attempt})")
+            }
             None => say!("task {n}: NO RESULT within {JOB_LIMIT:?}"),
         }
     }

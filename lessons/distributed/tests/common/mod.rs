@@ -106,12 +106,17 @@ impl Running {
 
     /// Waits (at most `limit`) for the process to end; kills it if it does
     /// not. Returns its status (None: killed), all of its stdout, its stderr.
-    pub fn finish(mut self, limit: Duration) -> (Option<ExitStatus>, Vec<String>, String) {
+    pub fn finish(
+        mut self,
+        limit: Duration,
+    ) -> (Option<ExitStatus>, Vec<String>, String) {
         let deadline = Instant::now() + limit;
         let status = loop {
             match self.child.try_wait() {
                 Ok(Some(status)) => break Some(status),
-                Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(5)),
+                Ok(None) if Instant::now() < deadline => {
+                    thread::sleep(Duration::from_millis(5))
+                }
                 _ => {
                     self.child.kill().ok();
                     self.child.wait().ok();

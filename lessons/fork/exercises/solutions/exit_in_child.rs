@@ -53,7 +53,8 @@ fn main() {
         // single-threaded process: no lock can be held by a thread it lacks.
         match unsafe { fork() }.expect("fork failed") {
             ForkResult::Child => {
-                let line = format!("worker {n}: pid {}, parent pid {}\n", getpid(), getppid());
+                let line =
+                    format!("worker {n}: pid {}, parent pid {}\n", getpid(), getppid());
                 // One write per line: the three children append to one file.
                 file.write_all(line.as_bytes())
                     .expect("write to the scratch file");

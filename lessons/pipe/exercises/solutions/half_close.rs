@@ -61,7 +61,9 @@ fn main() -> ExitCode {
     // Python: reply = mine.recv(...) until it returns b""
     let mut reply = String::new();
     match (&parent_end).read_to_string(&mut reply) {
-        Ok(_) if reply.is_empty() => println!("parent: the connection ended without a reply"),
+        Ok(_) if reply.is_empty() => {
+            println!("parent: the connection ended without a reply")
+        }
         Ok(_) => println!("parent: the worker replied: {reply}"),
         Err(err) if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
             println!("parent: no reply within {PATIENCE:?}")

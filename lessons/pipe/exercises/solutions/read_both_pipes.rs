@@ -27,13 +27,17 @@ fn main() -> ExitCode {
         .expect("start the worker");
     let mut stdout = child.stdout.take().expect("the worker's stdout is a pipe");
     let mut stderr = child.stderr.take().expect("the worker's stderr is a pipe");
-    println!("parent: the worker writes a line to stdout and a warning to stderr per item");
+    println!(
+        "parent: the worker writes a line to stdout and a warning to stderr per item"
+    );
 
     //~ // TODO: read the two pipes at the same time, not one after the other.
     //~ let mut out = String::new();
-    //~ stdout.read_to_string(&mut out).expect("read stdout"); // Python: proc.stdout.read()
+    //~ // Python: proc.stdout.read()
+    //~ stdout.read_to_string(&mut out).expect("read stdout");
     //~ let mut err = String::new();
-    //~ stderr.read_to_string(&mut err).expect("read stderr"); // Python: proc.stderr.read()
+    //~ // Python: proc.stderr.read()
+    //~ stderr.read_to_string(&mut err).expect("read stderr");
     // ANCHOR: solution
     // Python: out, err = proc.communicate()
     // A thread of our own reads stderr while this one reads stdout.

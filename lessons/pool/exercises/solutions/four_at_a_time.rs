@@ -36,7 +36,9 @@ fn download(page: usize) -> Result<usize, String> {
 }
 
 fn main() {
-    println!("main: {PAGES} pages to download, at most {MAX_CONNECTIONS} connections at once");
+    println!(
+        "main: {PAGES} pages to download, at most {MAX_CONNECTIONS} connections at once"
+    );
     let (results_tx, results) = mpsc::channel();
 
     //~ // TODO: at most MAX_CONNECTIONS downloads at once: a pool of that many threads.
@@ -50,7 +52,8 @@ fn main() {
     //~     });
     //~ }
     // ANCHOR: solution
-    let pool = threadpool::ThreadPool::new(MAX_CONNECTIONS); // Python: pool = ThreadPool(4)
+    // Python: pool = ThreadPool(4)
+    let pool = threadpool::ThreadPool::new(MAX_CONNECTIONS);
     for page in 0..PAGES {
         let results_tx = results_tx.clone();
         // Python: pool.apply_async(download, (page,))

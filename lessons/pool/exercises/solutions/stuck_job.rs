@@ -61,7 +61,8 @@ fn main() {
     for (host, result) in HOSTS.iter().zip(&results) {
         //~ // TODO: wait at most TIMEOUT (recv_timeout). On a timeout print
         //~ // "{host}: TimeoutError: no answer within {TIMEOUT:?}" and go on.
-        //~ let address = result.recv().expect("the lookup ended without answering"); // Python: result.get()
+        //~ // Python: result.get()
+        //~ let address = result.recv().expect("the lookup ended without answering");
         //~ println!("{host}: {address}");
         // ANCHOR: solution
         match result.recv_timeout(TIMEOUT) {

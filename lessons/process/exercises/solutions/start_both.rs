@@ -45,7 +45,8 @@ fn main() -> ExitCode {
     let mut answerer = start(answerer); // Python: p2.start()
     // Both run now, and can talk. Whichever ends first, both waits return.
     let asker_status = asker.wait().expect("wait for the asker"); // Python: p1.join()
-    let answerer_status = answerer.wait().expect("wait for the answerer"); // Python: p2.join()
+    // Python: p2.join()
+    let answerer_status = answerer.wait().expect("wait for the answerer");
     // ANCHOR_END: solution
     println!("asker: {asker_status}");
     println!("answerer: {answerer_status}");

@@ -105,7 +105,8 @@ fn main() -> ExitCode {
     }
     let log = log_in(&segment);
     let len = (log.len.load(Relaxed) as usize).min(SLOTS);
-    let mut entries: Vec<u32> = log.entries[..len].iter().map(|e| e.load(Relaxed)).collect();
+    let mut entries: Vec<u32> =
+        log.entries[..len].iter().map(|e| e.load(Relaxed)).collect();
     entries.sort_unstable();
     println!("{WORKERS} processes appended {EACH} entries each");
     println!("the log holds {len} entries");

@@ -73,7 +73,8 @@ fn let_the_other_come(account: &Account) {
     let me = std::process::id();
     let give_up = Instant::now() + LIMIT;
     while account.reads.load(SeqCst) < 2
-        && !(account.lock.holder.load(SeqCst) == me && account.lock.waiting.load(SeqCst) > 0)
+        && !(account.lock.holder.load(SeqCst) == me
+            && account.lock.waiting.load(SeqCst) > 0)
     {
         assert!(Instant::now() < give_up, "the other deposit never came");
         thread::sleep(Duration::from_micros(100));
@@ -98,7 +99,8 @@ fn deposit(account: &Account, amount: u32) {
     let _locked = account.lock.lock(); // Python: with lock:
     let old = account.balance.load(Relaxed); // Python:     old = balance.value
     let_the_other_come(account);
-    account.balance.store(old + amount, Relaxed); // Python:     balance.value = old + amount
+    // Python:     balance.value = old + amount
+    account.balance.store(old + amount, Relaxed);
 } // `_locked` is dropped here, after the write: only now is the lock released
 // ANCHOR_END: solution
 

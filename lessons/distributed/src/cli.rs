@@ -1,0 +1,148 @@
+//! The command line: the roles and their flags. Python has none of this: the
+//! tutorial's `taskmanager.py` writes its address and authkey into the code,
+//! `address=('', 5000), authkey=b'abc'`, and so does `taskworker.py`.
+//!
+//! The authkey comes from `--authkey` or from `LESSON_AUTHKEY`, and never has
+//! a default: a manager with a key everybody knows protects nothing.
+
+use std::time::Duration;
+
+use clap::error::ErrorKind;
+use clap::{Args, CommandFactory, Parser, Subcommand};
+
+use crate::auth::AuthKey;
+
+/// The environment variable that may hold the authkey.
+pub const AUTHKEY_VAR: &str = "LESSON_AUTHKEY";
+
+/// Python's distributed task manager and task worker, over TCP, with an authkey
+#[derive(Parser)]
+#[command(
+    name = "lesson-distributed",
+    args_conflicts_with_subcommands = true,
+    disable_help_subcommand = true,
+    after_help = "With no command: the whole demo on this machine, a manager on a free \
+                  loopback port and worker processes, with a random authkey.\n\
+                  In two terminals (or on two machines):\n  \
+                  LESSON_AUTHKEY=secret cargo run -p lesson-distributed -- manager --listen 127.0.0.1:5000\n  \
+                  LESSON_AUTHKEY=secret cargo run -p lesson-distributed -- worker --connect 127.0.0.1:5000"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub role: Option<Role>,
+    #[command(flatten)]
+    pub demo: DemoArgs,
+}
+
+// ANCHOR: roles
+#[derive(Subcommand)]
+pub enum Role {
+    /// The manager alone (taskmanager.py): puts the tasks, prints the results
+    Manager(ManagerArgs),
+    /// A worker alone (taskworker.py): takes tasks, squares them, puts the results
+    Worker(WorkerArgs),
+}
+
+#[derive(Args)]
+pub struct ManagerArgs {
+    /// The address to listen on; 0.0.0.0:5000 accepts workers from other machines
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:5000")]
+    pub listen: String,
+    /// The shared secret. Safer in LESSON_AUTHKEY: a command line shows in `ps`
+    #[arg(long, value_name = "KEY", env = AUTHKEY_VAR, hide_env_values = true)]
+    pub authkey: Option<String>,
+    #[command(flatten)]
+    pub tasks: TaskArgs,
+}
+
+#[derive(Args)]
+pub struct WorkerArgs {
+    /// The manager's address
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:5000")]
+    pub connect: String,
+    /// The shared secret. Safer in LESSON_AUTHKEY: a command line shows in `ps`
+    #[arg(long, value_name = "KEY", env = AUTHKEY_VAR, hide_env_values = true)]
+    pub authkey: Option<String>,
+    /// How long to pause on each task, in seconds (Python: time.sleep(1))
+    #[arg(long, value_name = "SECONDS", default_value = "0.1", value_parser = seconds)]
+    pub pause: Duration,
+    /// The name at the start of this worker's lines
+    #[arg(long, default_value = "worker")]
+    pub name: String,
+}
+// ANCHOR_END: roles
+
+#[derive(Args)]
+pub struct TaskArgs {
+    /// Seed for the task numbers: the same seed gives the same numbers
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// How many tasks the manager puts
+    #[arg(long, value_name = "N", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub tasks: u32,
+}
+
+#[derive(Args)]
+#[command(next_help_heading = "Options of the demo")]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub tasks: TaskArgs,
+    /// How many worker processes the demo starts
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(1..=8))]
+    pub workers: u32,
+    /// How long a worker pauses on each task, in seconds (Python: time.sleep(1))
+    #[arg(long, value_name = "SECONDS", default_value = "0.1", value_parser = seconds)]
+    pub pause: Duration,
+}
+
+// ANCHOR: authkey
+/// The authkey from `--authkey` or `LESSON_AUTHKEY`. There is no default:
+/// a manager with a key everybody knows protects nothing.
+pub fn authkey(given: Option<String>, role: &str) -> AuthKey {
+    let mut command = Cli::command();
+    command.build(); // gives the subcommands their full names for the usage line
+    let command = command
+        .find_subcommand_mut(role)
+        .expect("manager and worker are subcommands");
+    let Some(text) = given else {
+        command
+            .error(
+                ErrorKind::MissingRequiredArgument,
+                format!(
+                    "the {role} needs an authkey: set {AUTHKEY_VAR}=KEY (safer: \
+                     a command line shows in `ps`), or pass --authkey KEY"
+                ),
+            )
+            .exit()
+    };
+    AuthKey::new(&text)
+        .unwrap_or_else(|why| command.error(ErrorKind::InvalidValue, why).exit())
+}
+// ANCHOR_END: authkey
+
+/// `--pause 0.5`: seconds, from 0 to 10.
+fn seconds(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if !(0.0..=10.0).contains(&seconds) {
+        return Err("a pause is from 0 to 10 seconds".to_owned());
+    }
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+/// A mistake on the command line: the message, the usage, and status 2.
+pub fn usage_error(error: clap::Error) -> ! {
+    if !error.use_stderr() {
+        error.exit(); // --help: printed to stdout, status 0
+    }
+    let message = error.render().to_string();
+    eprint!("{message}");
+    // clap shows the usage for some mistakes only; a learner needs it for all.
+    if !message.contains("Usage:") {
+        eprintln!("\n{}", Cli::command().render_usage());
+    }
+    std::process::exit(2);
+}

@@ -1,0 +1,141 @@
+//! Python: `taskmanager.py` and `taskworker.py`, the two programs of
+//! tutorial 003's distributed task manager, line by line.
+//!
+//! The manager puts ten random numbers on a task queue that it serves over
+//! TCP, and prints the squares that come back on a result queue; a worker,
+//! on this machine or another, takes the numbers, squares them and puts the
+//! answers back. The network under them is in the other modules.
+
+use std::collections::HashSet;
+use std::thread;
+use std::time::Duration;
+
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::{RngExt, SeedableRng};
+use shared::say;
+
+use crate::auth::AuthKey;
+use crate::cli::{AUTHKEY_VAR, TaskArgs};
+use crate::client::{Got, RemoteQueues};
+use crate::demo;
+use crate::server::Manager;
+
+// ANCHOR: task_manager
+/// How long the manager waits for each result (Python's tutorial: 10 s;
+/// longer here, to leave you time to start a worker in another terminal).
+const RESULT_WAIT: Duration = Duration::from_secs(30);
+
+/// Python: taskmanager.py. With `demo_workers`, it also starts that many
+/// worker processes, pausing that long on each task, once the tasks are in:
+/// what you would otherwise do in another terminal.
+pub fn task_manager(
+    listen: &str,
+    key: AuthKey,
+    numbers: &[u64],
+    demo_workers: Option<(u32, Duration)>,
+) -> Result<(), String> {
+    // Python: manager = QueueManager(address=('', 5000), authkey=b'abc')
+    // Python: manager.start()
+    let manager = Manager::start(listen, key.clone())?;
+    say!("Manager listening on {}", manager.address());
+    // Python: task = manager.get_task_queue(); result = manager.get_result_queue()
+    let (task, result) = (manager.task_queue(), manager.result_queue());
+
+    for &n in numbers {
+        say!("Put task {n}...");
+        task.put(n); // Python: task.put(n)
+    }
+    task.close(); // not in Python: no more tasks will come, so workers can finish
+    say!("Try get results...");
+
+    let workers = match demo_workers {
+        Some((count, pause)) => {
+            let processes = if count == 1 { "process" } else { "processes" };
+            say!(
+                "Starting {count} worker {processes}; the authkey goes in {AUTHKEY_VAR}"
+            );
+            Some(demo::start_workers(count, manager.address(), &key, pause)?)
+        }
+        None => None,
+    };
+
+    let mut answered = HashSet::new();
+    for _ in numbers {
+        // Python: r = result.get(timeout=10)
+        let done = result.recv_timeout(RESULT_WAIT).map_err(|_| {
+            format!("no result within {RESULT_WAIT:?}: is a worker running?")
+        })?;
+        let n = done.task.n;
+        say!("Result: {n} * {n} = {}", done.square); // Python: print('Result: %s' % r)
+        answered.insert(done.task.id);
+    }
+    manager.shutdown(); // Python: manager.shutdown()
+    if let Some(workers) = workers {
+        workers.join()?;
+    }
+    say!(
+        "Manager shut down: {} tasks, a result for {} of them.",
+        numbers.len(),
+        answered.len()
+    );
+    Ok(())
+}
+// ANCHOR_END: task_manager
+
+// ANCHOR: task_worker
+/// How long a worker waits for a task before it hears `Empty` (Python:
+/// `task.get(timeout=1)`).
+const TASK_WAIT: Duration = Duration::from_secs(1);
+
+/// Python: taskworker.py.
+pub fn task_worker(
+    manager: &str,
+    key: &AuthKey,
+    name: &str,
+    pause: Duration,
+) -> Result<(), String> {
+    say!("{name}: Connect to server {manager}...");
+    // Python: m = QueueManager(address=(server_addr, 5000), authkey=b'abc')
+    // Python: m.connect()
+    let (mut queues, form) = RemoteQueues::connect(manager, key)?;
+    say!("{name}: connected, and each side proved it knows the authkey ({form})");
+    loop {
+        // Python: n = task.get(timeout=1)
+        match queues.get(TASK_WAIT)? {
+            Got::Task { id, n } => {
+                say!("{name}: run task {n} * {n}...");
+                let square = n
+                    .checked_mul(n)
+                    .ok_or_else(|| format!("task {n} is too large to square"))?;
+                thread::sleep(pause); // Python: time.sleep(1)
+                queues.put(id, square)?; // Python: result.put(r)
+            }
+            // Python: except Queue.Empty: print('task queue is empty.')
+            Got::Empty => say!("{name}: task queue is empty."),
+            // Not in Python, whose worker stops after ten tries.
+            Got::Finished => break,
+        }
+    }
+    say!("{name}: worker exit.");
+    Ok(())
+}
+// ANCHOR_END: task_worker
+
+// ANCHOR: numbers
+/// Python: `n = random.randint(0, 10000)`, `count` times. With a seed, the
+/// numbers come from Xoshiro256++, one of the generators whose algorithm the
+/// `rand` crate keeps fixed ("portable"): with the versions in Cargo.lock, a
+/// seed gives the same numbers on every machine. Without one, they come from
+/// `rand::rng()`, a generator seeded by the operating system.
+pub fn task_numbers(args: &TaskArgs) -> Vec<u64> {
+    let count = args.tasks as usize;
+    match args.seed {
+        Some(seed) => draw(&mut Xoshiro256PlusPlus::seed_from_u64(seed), count),
+        None => draw(&mut rand::rng(), count),
+    }
+}
+
+fn draw(rng: &mut impl RngExt, count: usize) -> Vec<u64> {
+    (0..count).map(|_| rng.random_range(0..=10_000)).collect()
+}
+// ANCHOR_END: numbers

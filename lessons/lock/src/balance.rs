@@ -1,0 +1,66 @@
+//! `balance` and `panic-unlocks`: ports tutorial 003's bank balance, changed
+//! under a `Lock` with `acquire`, `try` and `finally: release()`, then shows
+//! that the guard is that `finally`, also when the code under it panics.
+
+use std::thread;
+
+use parking_lot::Mutex;
+
+// ANCHOR: balance
+// Python: def change_it(n): global balance; balance = balance + n; balance = balance - n
+fn change_it(balance: &mut i64, n: i64) {
+    *balance += n;
+    *balance -= n;
+}
+
+// Python: def run_thread(n): ...
+fn run_thread(balance: &Mutex<i64>, n: i64) {
+    for _ in 0..100_000 {
+        let mut balance = balance.lock(); // Python: lock.acquire(); try:
+        change_it(&mut balance, n);
+    } // Python: finally: lock.release() — the guard is dropped at the end of each
+    //   turn of the loop, however the turn ends (a panic included)
+}
+
+pub fn balance() {
+    let balance = Mutex::new(0); // Python: balance = 0; lock = threading.Lock()
+    thread::scope(|s| {
+        // Python: t1 = threading.Thread(target=run_thread, args=(5,))
+        s.spawn(|| run_thread(&balance, 5));
+        // Python: t2 = threading.Thread(target=run_thread, args=(8,))
+        s.spawn(|| run_thread(&balance, 8));
+    });
+    println!("balance = {}", balance.into_inner()); // Python: print(balance)
+}
+// ANCHOR_END: balance
+
+// ANCHOR: panic_unlocks
+/// The guard is Python's `finally`: when a thread panics while holding it,
+/// the guard is dropped as the panic unwinds, and the lock is released.
+pub fn panic_unlocks() {
+    let balance = Mutex::new(0_i64);
+    thread::scope(|s| {
+        let t3 = thread::Builder::new()
+            .name("T3".into())
+            .spawn_scoped(s, || {
+                let mut balance = balance.lock(); // Python: lock.acquire(); try:
+                *balance += 5; // the first half of change_it(5)...
+                // ...and no second half:
+                panic!("T3 gave up halfway through change_it(5)");
+            })
+            .expect("the OS refused to start a thread");
+        if t3.join().is_err() {
+            println!("T3 panicked while it held the lock");
+        }
+    });
+    // Had the lock stayed locked, `lock()` would wait forever; `try_lock()`
+    // answers at once: Some(guard) if the lock is free, None if it is held.
+    let free = balance.try_lock(); // Python: lock.acquire(blocking=False)
+    match free {
+        Some(balance) => println!("the lock is free again, and balance = {}", *balance),
+        None => println!("the lock is still held"),
+    }
+    // The lock is free, but the data is half changed: balance should be 0.
+    // parking_lot does not tell you; std::sync::Mutex would "poison" itself.
+}
+// ANCHOR_END: panic_unlocks
