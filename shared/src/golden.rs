@@ -168,9 +168,11 @@ pub struct Lesson {
 }
 
 impl Lesson {
-    /// `bin` is `env!("CARGO_BIN_EXE_lesson-<name>")` and `manifest_dir` is
-    /// `env!("CARGO_MANIFEST_DIR")`: cargo builds the binary before the test,
-    /// so a missing binary is a compile error, never a skipped test.
+    /// The program `bin`, run as given, with the goldens in
+    /// `<manifest_dir>/golden`. For a binary of the package under test, use
+    /// [`Lesson::built`] instead: a path baked in with `env!` still names the
+    /// original folder after the checkout is copied or moved, and cargo does
+    /// not rebuild for that.
     pub fn new(bin: &str, manifest_dir: &str) -> Self {
         Lesson {
             bin: PathBuf::from(bin),
@@ -179,20 +181,44 @@ impl Lesson {
         }
     }
 
-    /// An exercise's program, for the exercise checks in
-    /// `lessons/<name>/exercises/check.rs`: the learner's file, or the
-    /// reference solution when [`SOLUTION_VAR`] is set (as `cargo xtask
-    /// check-exercises` does). Its golden files are in `exercises/golden/`.
-    /// Use it through [`exercise!`](crate::exercise).
-    pub fn exercise(learner: &str, solution: &str, manifest_dir: &str) -> Self {
-        let bin = if std::env::var_os(SOLUTION_VAR).is_some() {
-            solution
-        } else {
-            learner
-        };
+    /// Binary `bin` of the package under test, and that package's goldens,
+    /// both found where the test runs (see [`built_program`] and
+    /// [`package_dir`]).
+    pub fn built(bin: &str) -> Self {
         Lesson {
+            bin: built_program(bin),
+            golden_dir: package_dir().join("golden"),
+            exercise: false,
+        }
+    }
+
+    /// An exercise's program, for the exercise checks in
+    /// `lessons/<name>/exercises/check.rs`: binary `bin` of package `package`
+    /// (the learner's file), or `<bin>-solution` when [`SOLUTION_VAR`] is set
+    /// (as `cargo xtask check-exercises` does). Its golden files are in
+    /// `exercises/golden/`. Use it through [`exercise!`](crate::exercise).
+    ///
+    /// The check does not build the program: `cargo xtask learn` builds just
+    /// this one, so that a sibling exercise left half done never stops it.
+    /// Run by hand, build it first; a missing one is a clear failure.
+    #[track_caller]
+    pub fn exercise(bin: &str, package: &str) -> Self {
+        let bin = if std::env::var_os(SOLUTION_VAR).is_some() {
+            format!("{bin}-solution")
+        } else {
+            bin.to_owned()
+        };
+        let program = built_program(&bin);
+        assert!(
+            program.exists(),
+            "{} is not built: build it with `cargo build -p {package} --bin {bin}` \
+             (`cargo xtask learn` does that for you)",
+            program.display()
+        );
+        Lesson {
+            bin: program,
+            golden_dir: package_dir().join("golden"),
             exercise: true,
-            ..Lesson::new(bin, manifest_dir)
         }
     }
 
@@ -669,11 +695,16 @@ fn line_matches(want: &str, got: &str) -> bool {
 ///     join: JOIN,
 /// });
 /// ```
+///
+/// Only the name of the binary is taken from the path `env!` gives (so a
+/// wrong name is a compile error): the binary and the goldens are found
+/// where the test runs, as [`Lesson::built`] does, never in the folder the
+/// test was compiled in.
 #[macro_export]
 macro_rules! golden_tests {
     ($bin:expr, { $($test:ident: $check:expr),+ $(,)? }) => {
         fn lesson() -> $crate::golden::Lesson {
-            $crate::golden::Lesson::new($bin, env!("CARGO_MANIFEST_DIR"))
+            $crate::golden::Lesson::built($crate::golden::file_name($bin))
         }
 
         const ALL: &[$crate::golden::Check] = &[$($check),+];
@@ -727,17 +758,56 @@ pub fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
 
 /// The program of one exercise, as a [`Lesson`]: `exercise!("join-wait_for_both")`
 /// is bin `join-wait_for_both` (the learner's file) or, with
-/// [`SOLUTION_VAR`] set, bin `join-wait_for_both-solution`. Both are
-/// binaries of the exercises package, so cargo builds them before the check.
+/// [`SOLUTION_VAR`] set, bin `join-wait_for_both-solution`, both of the
+/// exercises package whose check this is. See [`Lesson::exercise`].
 #[macro_export]
 macro_rules! exercise {
     ($bin:literal) => {
-        $crate::golden::Lesson::exercise(
-            env!(concat!("CARGO_BIN_EXE_", $bin)),
-            env!(concat!("CARGO_BIN_EXE_", $bin, "-solution")),
-            env!("CARGO_MANIFEST_DIR"),
-        )
+        $crate::golden::Lesson::exercise($bin, env!("CARGO_PKG_NAME"))
     };
+}
+
+/// The folder of the package under test, from `CARGO_MANIFEST_DIR` as cargo
+/// sets it when it runs a test (and `cargo xtask learn` when it runs a
+/// check). Not `env!("CARGO_MANIFEST_DIR")`: that is the folder the test was
+/// compiled in, and a copied or moved checkout would read the original's files.
+#[track_caller]
+pub fn package_dir() -> PathBuf {
+    match std::env::var_os("CARGO_MANIFEST_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => panic!(
+            "CARGO_MANIFEST_DIR is not set, so the golden files cannot be found: \
+             run the tests with `cargo test`"
+        ),
+    }
+}
+
+/// Where binary `name` of the package under test was built, found at run
+/// time. Cargo says where when it runs an integration test
+/// (`CARGO_BIN_EXE_<name>` in its environment); otherwise, as for an
+/// exercise's check (the unit tests of a library), see [`beside_test`].
+pub fn built_program(name: &str) -> PathBuf {
+    if let Some(path) = std::env::var_os(format!("CARGO_BIN_EXE_{name}")) {
+        return PathBuf::from(path);
+    }
+    let test = std::env::current_exe().expect("the path of the running test");
+    beside_test(&test, name)
+}
+
+/// Binary `name` of the same build as the test executable `test`: cargo puts
+/// tests in `target/<profile>/deps/` and binaries in `target/<profile>/`.
+pub fn beside_test(test: &Path, name: &str) -> PathBuf {
+    let deps = test.parent().unwrap_or(Path::new("."));
+    deps.parent().unwrap_or(deps).join(name)
+}
+
+/// The file name of `path`: [`golden_tests!`](crate::golden_tests) takes a
+/// binary's name from the path `env!("CARGO_BIN_EXE_<name>")` gives.
+pub fn file_name(path: &str) -> &str {
+    Path::new(path)
+        .file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or(path)
 }
 
 #[cfg(test)]
@@ -804,6 +874,20 @@ mod tests {
             redactions().redact("cpu 163% and 99.5%, speedup 1.93x, 4 workers"),
             "cpu [PERCENT] and [PERCENT], speedup [RATIO], 4 workers"
         );
+    }
+
+    #[test]
+    fn a_built_binary_is_found_beside_the_folder_of_the_test() {
+        let test = Path::new("/copy/target/debug/deps/exercises_lock-0123abcd");
+        assert_eq!(
+            beside_test(test, "lock-lock_once"),
+            Path::new("/copy/target/debug/lock-lock_once")
+        );
+        assert_eq!(
+            file_name("/original/target/debug/lesson-join"),
+            "lesson-join"
+        );
+        assert_eq!(file_name("lesson-join"), "lesson-join");
     }
 
     #[test]

@@ -8,6 +8,9 @@
 //! again with the variant's name). A variant that leaves a thread behind when
 //! `main` returns must not leak it into the next variant: in a process of its
 //! own it ends exactly as it would when a learner runs it alone.
+//!
+//! A variant that panics on purpose calls [`panics_without_backtrace`] first,
+//! so that its panic prints the same short message in every shell.
 
 use std::io::Write;
 use std::process::{Command, ExitCode};
@@ -143,6 +146,86 @@ impl Lesson {
             }
         }
         ExitCode::SUCCESS
+    }
+}
+
+/// For a variant that panics on purpose, to show what a panic does: from here
+/// on, a panic anywhere in this process prints the standard message (which
+/// thread, where, and why) and nothing more, whatever `RUST_BACKTRACE` says.
+///
+/// A panic's message is printed by the *panic hook*, not by the thread that
+/// panics nor by `join`; `std::panic::set_hook` replaces it for the whole
+/// process (the idea of Python's `threading.excepthook`). The standard hook
+/// reads `RUST_BACKTRACE`, which many shells set: with it, a panic on purpose
+/// would bury its one line under a backtrace of the standard library and of
+/// this plumbing, different at every Rust release. The message already says
+/// where the panic happened, which is all that the lesson is about.
+pub fn panics_without_backtrace() {
+    std::panic::set_hook(Box::new(|info| {
+        let thread = std::thread::current();
+        let name = thread.name().unwrap_or("<unnamed>");
+        // As the standard hook does: the kernel's id of the thread, where we know it.
+        let id =
+            crate::os::current_tid().map_or(String::new(), |tid| format!(" ({tid})"));
+        let place = info
+            .location()
+            .map_or(String::new(), |at| format!(" at {at}"));
+        let why = info.payload_as_str().unwrap_or("Box<dyn Any>");
+        // The standard text, less its note about RUST_BACKTRACE (which would
+        // not be true here). The first newline puts the message on a line of
+        // its own even when it interrupts a half-printed line.
+        let text = format!("\nthread '{name}'{id} panicked{place}:\n{why}\n");
+        // One write, so that another thread's output cannot cut it in two.
+        std::io::stderr().lock().write_all(text.as_bytes()).ok();
+    }));
+}
+
+/// For the lessons' tests: runs `check`'s variant with `RUST_BACKTRACE=1`
+/// and with `RUST_BACKTRACE=full`, as learners' shells often have it, and
+/// checks that it prints what its golden files say and ends as a run with an
+/// empty environment does. (The golden checks run with an empty environment,
+/// so they cannot see a backtrace.)
+#[cfg(feature = "golden")]
+#[track_caller]
+pub fn check_ignores_rust_backtrace(
+    lesson: &crate::golden::Lesson,
+    check: crate::golden::Check,
+) {
+    use crate::golden::{RUN_TIMEOUT, equivalent, redactions};
+    let variant = check.variant();
+    let plain = lesson.run(&[variant]).status;
+    for value in ["1", "full"] {
+        let run = format!("variant {variant} with RUST_BACKTRACE={value}");
+        let output = snapbox::cmd::Command::new(lesson.bin())
+            .arg(variant)
+            .env_clear()
+            .env("RUST_BACKTRACE", value)
+            .timeout(RUN_TIMEOUT)
+            .output()
+            .unwrap_or_else(|err| panic!("cannot run {run}: {err}"));
+        assert_eq!(
+            output.status.code(),
+            plain.code(),
+            "{run} ended with {}, unlike a run without it",
+            output.status
+        );
+        for (stream, printed) in [("stdout", output.stdout), ("stderr", output.stderr)] {
+            // The package's folder as it is now, not where it was compiled.
+            let path = crate::golden::package_dir()
+                .join("golden")
+                .join(format!("{variant}.{stream}"));
+            // No stderr golden: the variant prints nothing on stderr.
+            let golden = std::fs::read_to_string(&path).unwrap_or_default();
+            let printed = String::from_utf8_lossy(&printed);
+            let redacted = redactions().redact(&printed);
+            if let Err(why) = equivalent(&golden, &redacted, &check) {
+                let golden = path.display();
+                panic!(
+                    "{run}: its {stream} is not {golden}: {why}\n\
+                     --- {stream} ---\n{printed}"
+                );
+            }
+        }
     }
 }
 

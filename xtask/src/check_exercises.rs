@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::exercises::{
-    self, Exercise, Outcome, Program, build, catalogue, read, starter_from_solution,
+    self, Exercise, Outcome, Program, build_lessons, catalogue, read,
+    starter_from_solution,
 };
 use crate::{Result, cargo, run};
 
@@ -33,6 +34,11 @@ pub fn check_exercises(only: &[String]) -> Result {
             problems.push(format!(
                 "lesson {lesson} has {count} exercises, fewer than {PER_LESSON}"
             ));
+        }
+        if count > 0
+            && let Err(problem) = checks_are_the_library(lesson)
+        {
+            problems.push(problem);
         }
     }
     let mut ids = BTreeSet::new();
@@ -70,14 +76,23 @@ pub fn check_exercises(only: &[String]) -> Result {
         cargo().args(["fmt", "--check"]).args(&packages),
     )?;
     run(
-        "exercises: cargo clippy -D warnings (programs and checks)",
+        "exercises: cargo clippy -D warnings (programs)",
         cargo()
-            .args(["clippy", "--bins", "--test", "check"])
+            .args(["clippy", "--bins"])
             .args(&packages)
             .args(["--", "-D", "warnings"]),
     )?;
-    eprintln!("\n==> exercises: build the checks");
-    let built = build(&lessons)?;
+    // The checks are the tests of a library with `test = false`: only the
+    // test profile lints them.
+    run(
+        "exercises: cargo clippy -D warnings (checks)",
+        cargo()
+            .args(["clippy", "--lib", "--profile", "test"])
+            .args(&packages)
+            .args(["--", "-D", "warnings"]),
+    )?;
+    eprintln!("\n==> exercises: build the programs and the checks");
+    let built = build_lessons(&lessons)?;
 
     exercises::stop_on_ctrl_c();
     let mut wrong = Vec::new();
@@ -162,6 +177,30 @@ fn whole(exercise: &Exercise) -> Result {
         return Err(format!("check.rs has no test `fn {}()`", exercise.name));
     }
     Ok(())
+}
+
+/// The checks are the package's library, whose tests cargo builds without
+/// building any of its binaries: so each exercise builds on its own.
+fn checks_are_the_library(lesson: &str) -> Result {
+    let path = exercises::exercises_dir(lesson).join("Cargo.toml");
+    let manifest: toml::Table = toml::from_str(&read(&path)?)
+        .map_err(|err| format!("{}: {err}", Exercise::shown(&path)))?;
+    let lib = manifest.get("lib").and_then(toml::Value::as_table);
+    let declares =
+        |key: &str, value: toml::Value| lib.and_then(|lib| lib.get(key)) == Some(&value);
+    let right = declares("path", "check.rs".into())
+        && declares("test", false.into())
+        && declares("doctest", false.into())
+        && !manifest.contains_key("test");
+    if right {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} must declare check.rs as its [lib], with test = false and \
+             doctest = false, and no [[test]]",
+            Exercise::shown(&path)
+        ))
+    }
 }
 
 /// Exercise files that exercises.toml does not list.

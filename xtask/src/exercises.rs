@@ -7,11 +7,17 @@
 //! exercises.toml          the runner's list: name, hint, optional time limit
 //! <name>.rs               the starter: the file the learner edits
 //! solutions/<name>.rs     the reference solution, the one source of both
-//! check.rs                one #[test] per exercise (test = false)
+//! check.rs                one #[test] per exercise: the package's library
+//!                         (test = false), whose tests need none of its bins
 //! golden/<name>.stdout    what a correct program prints, for golden checks
 //! Cargo.toml              package exercises-<lesson>: bins <lesson>-<name>
-//!                         and <lesson>-<name>-solution, test `check`
+//!                         and <lesson>-<name>-solution, lib check.rs
 //! ```
+//!
+//! An exercise is built and checked on its own: only its program and the
+//! lesson's checks are compiled, and the check finds that program at run time
+//! (`shared::exercise!`). A sibling left half done never blocks it, and a
+//! compiler error on the screen is always in the learner's file.
 //!
 //! A solution marks what the learner has to write between
 //! `// ANCHOR: solution` and `// ANCHOR_END: solution` (mdbook's anchors, so
@@ -247,8 +253,9 @@ pub enum Program {
     Solution,
 }
 
-/// What [`build`] made: each lesson's check, and every exercise program
-/// (learner's and solution) by binary name.
+/// What [`build`] or [`build_lessons`] made: each lesson's check, and
+/// exercise programs (learner's or solution) by binary name.
+#[derive(Default)]
 pub struct Built {
     pub checks: Vec<(String, PathBuf)>,
     pub programs: Vec<(String, PathBuf)>,
@@ -271,58 +278,112 @@ impl Built {
     }
 }
 
-/// Builds the checks of these lessons' exercises, and so every exercise
-/// program of those lessons, showing compiler errors as cargo renders them.
-pub fn build(lessons: &[&str]) -> Result<Built> {
-    let mut command = cargo();
-    command.args([
-        "test",
-        "--no-run",
-        "--quiet",
-        "--message-format=json-render-diagnostics",
-    ]);
-    for lesson in lessons {
-        command.args(["--package", &format!("exercises-{lesson}")]);
+/// Builds one exercise's program (the learner's file or the solution) and
+/// its lesson's checks, and nothing else: a sibling exercise left half done
+/// is not compiled, so it neither blocks this one nor puts its errors on the
+/// screen. Compiler messages go to stderr as cargo renders them.
+pub fn build(exercise: &Exercise, program: Program) -> Result<Built> {
+    let bin = match program {
+        Program::Learner => exercise.bin(),
+        Program::Solution => format!("{}-solution", exercise.bin()),
+    };
+    build_in(&exercise.dir(), &[exercise.package()], Some(&bin))
+}
+
+/// Builds every program of these lessons' exercises, and their checks: for
+/// `cargo xtask check-exercises`, where every one must compile.
+pub fn build_lessons(lessons: &[&str]) -> Result<Built> {
+    let packages: Vec<String> = lessons
+        .iter()
+        .map(|lesson| format!("exercises-{lesson}"))
+        .collect();
+    build_in(&workspace_root(), &packages, None)
+}
+
+/// Builds, with cargo run in `dir`, binary `bin` (or every binary) of
+/// `packages`, then those packages' checks: the unit tests of their library,
+/// which cargo builds without building any of their binaries.
+fn build_in(dir: &Path, packages: &[String], bin: Option<&str>) -> Result<Built> {
+    let mut programs = cargo_in(dir, &["build"]);
+    match bin {
+        Some(bin) => programs.args(["--bin", bin]),
+        None => programs.arg("--bins"),
+    };
+    let checks = cargo_in(dir, &["test", "--no-run", "--lib"]);
+    let mut built = Built::default();
+    for (mut command, what) in [
+        (programs, "it does not compile"),
+        (checks, "its check (check.rs) does not compile"),
+    ] {
+        for package in packages {
+            command.args(["--package", package]);
+        }
+        let Some(artifacts) = artifacts(&mut command)? else {
+            return Err(format!("{what} (the compiler's messages are above)"));
+        };
+        for artifact in artifacts {
+            if !artifact.test {
+                built.programs.push((artifact.name, artifact.exe));
+            } else if let Some(lesson) = artifact.name.strip_prefix("exercises_") {
+                // A library's tests are named after it: exercises_<lesson>.
+                built.checks.push((lesson.to_owned(), artifact.exe));
+            }
+        }
     }
+    Ok(built)
+}
+
+/// `cargo <subcommand>` with JSON messages, run in `dir` so that it finds
+/// the workspace that holds it.
+fn cargo_in(dir: &Path, subcommand: &[&str]) -> Command {
+    let mut command = cargo();
     command
-        .args(["--test", "check"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
+        .current_dir(dir)
+        .args(subcommand)
+        .args(["--quiet", "--message-format=json-render-diagnostics"]);
+    command
+}
+
+/// An executable cargo made.
+struct Artifact {
+    /// The target's name: the binary's, or the library's for its tests.
+    name: String,
+    exe: PathBuf,
+    /// A test executable, not a program.
+    test: bool,
+}
+
+/// Runs a cargo build made by [`cargo_in`] and returns the executables it
+/// made, or `None` if it failed (cargo has then shown why).
+fn artifacts(command: &mut Command) -> Result<Option<Vec<Artifact>>> {
+    command.stdout(Stdio::piped()).stderr(Stdio::inherit());
     let output = command
         .output()
         .map_err(|err| format!("cannot run cargo: {err}"))?;
     if !output.status.success() {
-        return Err("it does not compile (the compiler's messages are above)".into());
+        return Ok(None);
     }
-    let mut built = Built {
-        checks: Vec::new(),
-        programs: Vec::new(),
-    };
+    let mut made = Vec::new();
     for line in String::from_utf8_lossy(&output.stdout).lines() {
         let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
             continue;
         };
+        if message["reason"] != "compiler-artifact" {
+            continue;
+        }
         let (Some(name), Some(exe)) = (
             message["target"]["name"].as_str(),
             message["executable"].as_str(),
         ) else {
             continue;
         };
-        if message["reason"] != "compiler-artifact" {
-            continue;
-        }
-        if name == "check" && message["profile"]["test"] == true {
-            let id = message["package_id"].as_str().unwrap_or_default();
-            let lesson = lessons
-                .iter()
-                .find(|lesson| id.contains(&format!("exercises-{lesson}")))
-                .ok_or_else(|| format!("a check of an unexpected package: {id}"))?;
-            built.checks.push((lesson.to_string(), PathBuf::from(exe)));
-        } else {
-            built.programs.push((name.to_owned(), PathBuf::from(exe)));
-        }
+        made.push(Artifact {
+            name: name.to_owned(),
+            exe: PathBuf::from(exe),
+            test: message["profile"]["test"] == true,
+        });
     }
-    Ok(built)
+    Ok(Some(made))
 }
 
 /// Set when the runner is asked to stop (Ctrl-C): a running check is then
@@ -346,18 +407,37 @@ pub fn run_check(
     check_exe: &Path,
     program: Program,
 ) -> Result<Outcome> {
+    run_check_in(
+        &exercise.dir(),
+        &exercise.name,
+        check_exe,
+        program,
+        exercise.time_limit,
+    )
+}
+
+/// Runs test `test` of the check `check_exe` of the exercises in `dir`.
+fn run_check_in(
+    dir: &Path,
+    test: &str,
+    check_exe: &Path,
+    program: Program,
+    limit: Duration,
+) -> Result<Outcome> {
     let mut command = Command::new(check_exe);
     command
-        .args([&exercise.name, "--exact", "--nocapture", "--test-threads=1"])
-        .current_dir(exercise.dir())
+        .args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .current_dir(dir)
+        // Where the check finds its golden files, as `cargo test` would say.
+        .env("CARGO_MANIFEST_DIR", dir)
         .env_remove("SNAPSHOTS")
         .env_remove(shared::golden::SOLUTION_VAR)
         .env("RUST_BACKTRACE", "0");
     if program == Program::Solution {
         command.env(shared::golden::SOLUTION_VAR, "1");
     }
-    let (status, output) = run_limited(command, exercise.time_limit)?;
-    let output = tidy_check_output(&output, &exercise.name);
+    let (status, output) = run_limited(command, limit)?;
+    let output = tidy_check_output(&output, test);
     Ok(match status {
         Some(status) if status.success() => Outcome::Passed,
         Some(_) => Outcome::Failed(output),
@@ -576,12 +656,206 @@ fn main() {
     }
 }
 
+/// The tests that run programs through [`run_limited`], which kills and
+/// reaps every child of the test process, take turns, and so must any test
+/// that starts a process of its own meanwhile.
+#[cfg(test)]
+pub(crate) static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// A folder for one test, emptied when it starts and removed with
+/// everything in it when the test ends.
+#[cfg(test)]
+pub(crate) struct Scratch(pub PathBuf);
+
+#[cfg(test)]
+impl Scratch {
+    pub(crate) fn new(dir: PathBuf) -> Scratch {
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create a scratch folder");
+        Scratch(dir)
+    }
+
+    /// Writes `text` into the file at `path` in the folder.
+    pub(crate) fn write(&self, path: &str, text: &str) {
+        let path = self.0.join(path);
+        std::fs::create_dir_all(path.parent().expect("a folder"))
+            .expect("create folders");
+        std::fs::write(path, text).expect("write a scratch file");
+    }
+}
+
+#[cfg(test)]
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Each exercise builds and is checked on its own, and a check looks for its
+/// program and golden files where it runs. The package these tests build is
+/// like a lesson's exercises, of a lesson whose names clash with no real one.
+#[cfg(test)]
+mod on_its_own {
+    use super::*;
+
+    const GOOD: &str = "fn main() {\n    println!(\"not yet\");\n}\n";
+    const GOOD_SOLUTION: &str = "fn main() {\n    println!(\"good\");\n}\n";
+    const BROKEN: &str = "fn half_done( {\n";
+
+    /// The target folder of this test: it is `<target>/<profile>/deps/<test>`.
+    fn target_dir() -> PathBuf {
+        let test = std::env::current_exe().expect("the test's path");
+        test.ancestors()
+            .nth(3)
+            .expect("<target>/<profile>/deps")
+            .to_owned()
+    }
+
+    /// Writes, into `scratch/exercises`, package `exercises-<lesson>` with
+    /// exercise `good` and a sibling, `broken`, that does not compile. It
+    /// builds into this test's own target folder (with the workspace's
+    /// profiles and lock file), where the `shared` its check uses is built.
+    fn fake_lesson(scratch: &Scratch, lesson: &str) -> PathBuf {
+        let root = workspace_root();
+        let manifest: toml::Table =
+            toml::from_str(&read(&root.join("Cargo.toml")).unwrap())
+                .expect("the workspace's Cargo.toml");
+        let profiles = toml::to_string(&toml::Table::from_iter(
+            manifest
+                .get("profile")
+                .map(|p| ("profile".to_owned(), p.clone())),
+        ))
+        .unwrap();
+        let shared = root.join("shared");
+        let mut bins = String::new();
+        for (name, path) in [
+            ("good", "good.rs"),
+            ("good-solution", "solutions/good.rs"),
+            ("broken", "broken.rs"),
+            ("broken-solution", "solutions/broken.rs"),
+        ] {
+            let _ = write!(
+                bins,
+                "[[bin]]\nname = \"{lesson}-{name}\"\npath = \"{path}\"\ntest = false\n\n"
+            );
+        }
+        let cargo_toml = format!(
+            "[workspace]\n\n[package]\nname = \"exercises-{lesson}\"\n\
+             version = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\
+             autobins = false\nautotests = false\n\n\
+             [lib]\npath = \"check.rs\"\ntest = false\ndoctest = false\n\n{bins}\
+             [dev-dependencies]\nshared = {{ path = {shared:?}, features = [\"golden\"] }}\n\n\
+             {profiles}"
+        );
+        let check = format!(
+            "#![cfg(test)]\n\
+             #[test]\nfn good() {{\n    shared::exercise!(\"{lesson}-good\")\n        \
+             .check(shared::golden::Check::exact(\"good\").args(&[]));\n}}\n"
+        );
+        scratch.write("exercises/Cargo.toml", &cargo_toml);
+        scratch.write(
+            "exercises/.cargo/config.toml",
+            &format!(
+                "[build]\ntarget-dir = {:?}\n\n[net]\noffline = true\n",
+                target_dir()
+            ),
+        );
+        scratch.write(
+            "exercises/Cargo.lock",
+            &read(&root.join("Cargo.lock")).unwrap(),
+        );
+        scratch.write("exercises/check.rs", &check);
+        scratch.write("exercises/good.rs", GOOD);
+        scratch.write("exercises/solutions/good.rs", GOOD_SOLUTION);
+        scratch.write("exercises/broken.rs", BROKEN);
+        scratch.write("exercises/solutions/broken.rs", "fn main() {}\n");
+        scratch.write("exercises/golden/good.stdout", "good\n");
+        scratch.0.join("exercises")
+    }
+
+    fn check_good(dir: &Path, check: &Path, program: Program) -> Outcome {
+        run_check_in(dir, "good", check, program, Duration::from_secs(60)).unwrap()
+    }
+
+    /// Issue 11: with one exercise of a lesson that does not compile, every
+    /// other one of the lesson could not be checked, and the error above the
+    /// verdict was in the wrong file.
+    #[test]
+    fn a_sibling_that_does_not_compile_blocks_nothing() {
+        let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+        let lesson = "xtask_sibling";
+        let scratch = Scratch::new(target_dir().join("xtask-tests").join(lesson));
+        let dir = fake_lesson(&scratch, lesson);
+        let package = [format!("exercises-{lesson}")];
+
+        // The sibling really does not compile, and its error names its file.
+        let broken = cargo_in(&dir, &["build", "--bin", &format!("{lesson}-broken")])
+            .stdout(Stdio::null())
+            .output()
+            .unwrap();
+        let errors = String::from_utf8_lossy(&broken.stderr);
+        assert!(!broken.status.success(), "the broken exercise compiled");
+        assert!(errors.contains("broken.rs"), "{errors}");
+
+        let built = build_in(&dir, &package, Some(&format!("{lesson}-good")))
+            .expect("a broken sibling stopped the build of another exercise");
+        let check = built.check(lesson).unwrap().to_owned();
+        assert!(built.program(&format!("{lesson}-good")).is_some());
+        let Outcome::Failed(found) = check_good(&dir, &check, Program::Learner) else {
+            panic!("the starter of `good` did not fail its check");
+        };
+        assert!(found.contains("not what a right answer prints"), "{found}");
+
+        build_in(&dir, &package, Some(&format!("{lesson}-good-solution"))).unwrap();
+        assert!(matches!(
+            check_good(&dir, &check, Program::Solution),
+            Outcome::Passed
+        ));
+    }
+
+    /// Issue 11: a check found its program and golden files where it was
+    /// compiled, so a copied or moved checkout checked the original's.
+    #[test]
+    fn a_moved_checkout_checks_its_own_files() {
+        let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+        let lesson = "xtask_moved";
+        let scratch = Scratch::new(target_dir().join("xtask-tests").join(lesson));
+        let original = fake_lesson(&scratch, lesson);
+        let package = [format!("exercises-{lesson}")];
+        let built = build_in(
+            &original,
+            &package,
+            Some(&format!("{lesson}-good-solution")),
+        )
+        .unwrap();
+
+        // Move the sources, and copy what was built beside them, as a copy
+        // of a whole checkout has it: here the learner's program is the
+        // solution, which passes, while the original's fails or is missing.
+        let moved = scratch.0.join("moved");
+        std::fs::rename(&original, &moved).unwrap();
+        let deps = scratch.0.join("target/debug/deps");
+        std::fs::create_dir_all(&deps).unwrap();
+        let check = built.check(lesson).unwrap();
+        let copied_check = deps.join(check.file_name().unwrap());
+        std::fs::copy(check, &copied_check).unwrap();
+        let solution = built.program(&format!("{lesson}-good-solution")).unwrap();
+        std::fs::copy(
+            solution,
+            scratch.0.join(format!("target/debug/{lesson}-good")),
+        )
+        .unwrap();
+
+        let outcome = check_good(&moved, &copied_check, Program::Learner);
+        if let Outcome::Failed(found) | Outcome::TimedOut(found) = outcome {
+            panic!("the check did not use the moved checkout's files:\n{found}");
+        }
+    }
+}
+
 #[cfg(test)]
 mod limits {
     use super::*;
-
-    /// Each test reaps every child of the test process: one at a time.
-    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
     /// A program that never ends, with a child in its group and a grandchild
     /// that left the group: all are stopped, and none is left behind.

@@ -1,12 +1,14 @@
 //! `cargo xtask learn`: the exercises one after another, each checked as
 //! soon as the learner saves the file.
 //!
-//! Progress is kept in `.learn-progress` at the top of the workspace (git
-//! ignores it): which exercises passed, and which one is current.
+//! Progress is the file `.learn-progress` at the top of the workspace (git
+//! ignores it): which exercises passed, and which one is current. It is read
+//! before every screen and changed where it is (see [`crate::progress`]), so
+//! that a command in another shell, or a second runner, is never undone.
 
-use std::collections::BTreeSet;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -17,7 +19,10 @@ use crate::exercises::{
     self, Exercise, INTERRUPTED, Outcome, Program, USUAL_HANG_CAUSES, build, catalogue,
     read, starter_from_solution,
 };
-use crate::{Result, workspace_root};
+use crate::keys::{self, Place, Typed};
+use crate::names;
+use crate::progress::{Progress, ProgressFile};
+use crate::workspace_root;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -35,15 +40,67 @@ enum Command {
     List,
     /// The hint for the current exercise, or for NAME.
     Hint { name: Option<String> },
-    /// Put NAME's file back to its starter: your changes to it are lost.
-    Reset { name: String },
+    /// Put NAME's file back to its starter (after asking): your changes to it
+    /// are lost.
+    Reset {
+        name: String,
+        /// Do not ask first (for scripts).
+        #[arg(long, short)]
+        yes: bool,
+    },
     /// Make NAME the current exercise, then take it.
     Go { name: String },
     /// Check the current exercise (or NAME) once; exit status 0 if it passes.
     Check { name: Option<String> },
+    /// Anything else: a mistyped command, or a name without `go`. Taken here
+    /// rather than by clap, to say what was probably meant.
+    #[command(external_subcommand)]
+    Other(Vec<String>),
 }
 
-pub fn learn(args: Args) -> Result {
+/// Why `cargo xtask learn` ends early; each has its own exit status.
+enum Stop {
+    /// Something went wrong, or a check did not pass: exit status 1.
+    Failed(String),
+    /// A name or command that does not exist: exit status 2, as for the
+    /// usage errors clap reports.
+    BadName(String),
+    /// Ctrl-C: exit status 130, as a shell reports a program ended by SIGINT.
+    Interrupted,
+}
+
+impl From<String> for Stop {
+    fn from(why: String) -> Stop {
+        Stop::Failed(why)
+    }
+}
+
+type Result<T = ()> = std::result::Result<T, Stop>;
+
+/// How the runner ends, by `q` or by Ctrl-C: nothing to save, as every
+/// change was written when it was made.
+const PROGRESS_SAVED: &str =
+    "Your progress is saved: `cargo xtask learn` brings you back here.";
+
+pub fn learn(args: Args) -> ExitCode {
+    match run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Stop::Failed(why)) => {
+            eprintln!("xtask: {why}");
+            ExitCode::FAILURE
+        }
+        Err(Stop::BadName(why)) => {
+            eprintln!("error: {why}");
+            ExitCode::from(2)
+        }
+        Err(Stop::Interrupted) => {
+            println!("\nStopped. {PROGRESS_SAVED}");
+            ExitCode::from(130)
+        }
+    }
+}
+
+fn run(args: Args) -> Result {
     // `cargo xtask learn list | head` should end quietly, as other tools do,
     // not panic on a closed pipe (Rust ignores SIGPIPE unless told otherwise).
     // SAFETY: no other thread runs yet, and no handler is installed.
@@ -54,177 +111,139 @@ pub fn learn(args: Args) -> Result {
             nix::sys::signal::SigHandler::SigDfl,
         );
     }
-    let all = catalogue()?;
-    if all.is_empty() {
-        return Err("the course has no exercises yet".into());
-    }
-    let mut progress = Progress::load(&all);
+    let course = Course::load()?;
     match args.command {
-        None => watch(&all, &mut progress, args.manual),
+        None => watch(&course, None, args.manual),
         Some(Command::List) => {
-            print_list(&all, &progress);
+            print_list(&course, &course.progress()?, Place::Shell);
             Ok(())
         }
         Some(Command::Hint { name }) => {
             let exercise = match name {
-                Some(name) => find(&all, &name)?,
-                None => progress.current(&all),
+                Some(name) => course.find(&name, Place::Shell)?,
+                None => course.current(&course.progress()?),
             };
             print_hint(exercise);
             Ok(())
         }
-        Some(Command::Reset { name }) => reset(find(&all, &name)?, &mut progress),
+        Some(Command::Reset { name, yes }) => {
+            let exercise = course.find(&name, Place::Shell)?;
+            if !yes && !confirm_reset(exercise)? {
+                return Err(Stop::Failed(format!(
+                    "not reset: {} is as it was (y resets it; --yes skips the question)",
+                    Exercise::shown(&exercise.starter())
+                )));
+            }
+            println!("{}", reset(&course, exercise)?);
+            Ok(())
+        }
         Some(Command::Go { name }) => {
-            let exercise = find(&all, &name)?;
-            progress.set_current(exercise);
-            progress.save()?;
-            watch(&all, &mut progress, args.manual)
+            let exercise = course.find(&name, Place::Shell)?;
+            watch(&course, Some(exercise), args.manual)
         }
         Some(Command::Check { name }) => {
             let exercise = match name {
-                Some(name) => find(&all, &name)?,
-                None => progress.current(&all),
+                Some(name) => course.find(&name, Place::Shell)?,
+                None => course.current(&course.progress()?),
             };
             exercises::stop_on_ctrl_c();
-            show_task(exercise, &all, &progress)?;
-            if check(exercise, all.len(), &mut progress)? {
-                Ok(())
-            } else {
-                Err(format!("{} does not pass yet", exercise.id()))
+            show_task(&course, exercise)?;
+            match check(exercise, &course.file)? {
+                Verdict::Passed => show_pass(&course, exercise, Place::Shell),
+                Verdict::NotYet => {
+                    Err(Stop::Failed(format!("{} does not pass yet", exercise.id())))
+                }
+                Verdict::Stopped => Err(Stop::Interrupted),
             }
+        }
+        Some(Command::Other(words)) => {
+            Err(Stop::BadName(unknown_command(&course, &words)))
         }
     }
 }
 
-/// An exercise by `lesson/name`, or by `name` alone when only one lesson has it.
-fn find<'a>(all: &'a [Exercise], wanted: &str) -> Result<&'a Exercise> {
-    let wanted = wanted.trim().trim_end_matches(".rs").replace('-', "_");
-    let matches: Vec<&Exercise> = all
-        .iter()
-        .filter(|e| e.id() == wanted || e.name == wanted || e.lesson == wanted)
-        .collect();
-    match matches.as_slice() {
-        [one] => Ok(one),
-        // A lesson's name: its first exercise.
-        [first, ..] if first.lesson == wanted => Ok(first),
-        [] => Err(format!(
-            "no exercise {wanted}; `cargo xtask learn list` shows them all"
-        )),
-        several => Err(format!(
-            "{wanted} is ambiguous: {}",
-            several
-                .iter()
-                .map(|e| e.id())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-    }
+/// The course's exercises, and the learner's progress file.
+struct Course {
+    all: Vec<Exercise>,
+    /// Each exercise's `lesson/name`, in course order.
+    ids: Vec<String>,
+    file: ProgressFile,
 }
 
-/// What passed, and what is current.
-struct Progress {
-    path: PathBuf,
-    done: BTreeSet<String>,
-    current: Option<String>,
-}
-
-impl Progress {
-    const FILE: &str = ".learn-progress";
-
-    /// Reads the progress file; entries for exercises that no longer exist
-    /// are dropped.
-    fn load(all: &[Exercise]) -> Progress {
-        let path = workspace_root().join(Progress::FILE);
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
-        Progress::parse(path, &text, all)
-    }
-
-    fn parse(path: PathBuf, text: &str, all: &[Exercise]) -> Progress {
-        let known = |id: &str| all.iter().any(|e| e.id() == id);
-        let mut progress = Progress {
-            path,
-            done: BTreeSet::new(),
-            current: None,
-        };
-        for line in text.lines() {
-            match line.split_once(' ') {
-                Some(("done", id)) if known(id) => {
-                    progress.done.insert(id.to_owned());
-                }
-                Some(("current", id)) if known(id) => {
-                    progress.current = Some(id.to_owned())
-                }
-                _ => {}
-            }
+impl Course {
+    fn load() -> Result<Course> {
+        let all = catalogue()?;
+        if all.is_empty() {
+            return Err(Stop::Failed("the course has no exercises yet".into()));
         }
+        Ok(Course {
+            ids: all.iter().map(Exercise::id).collect(),
+            all,
+            file: ProgressFile::in_folder(&workspace_root()),
+        })
+    }
+
+    /// What the progress file says now.
+    fn progress(&self) -> Result<Progress> {
+        Ok(self.file.read()?)
+    }
+
+    /// The exercise a learner named, or what they probably meant.
+    fn find(&self, name: &str, place: Place) -> Result<&Exercise> {
+        names::find(&self.ids, name)
+            .map(|at| &self.all[at])
+            .map_err(|error| Stop::BadName(error.message(place)))
+    }
+
+    fn current(&self, progress: &Progress) -> &Exercise {
+        &self.all[progress.current(&self.ids)]
+    }
+
+    fn next_after(&self, progress: &Progress, exercise: &Exercise) -> Option<&Exercise> {
         progress
+            .next_after(&self.ids, self.number(exercise) - 1)
+            .map(|at| &self.all[at])
     }
 
-    fn render(&self) -> String {
-        let mut text = String::from(
-            "# cargo xtask learn: your progress. Delete this file to start over;\n\
-             # your exercise files stay as they are.\n",
-        );
-        if let Some(current) = &self.current {
-            text.push_str(&format!("current {current}\n"));
-        }
-        for id in &self.done {
-            text.push_str(&format!("done {id}\n"));
-        }
-        text
-    }
-
-    fn save(&self) -> Result {
-        std::fs::write(&self.path, self.render())
-            .map_err(|err| format!("{}: {err}", Exercise::shown(&self.path)))
-    }
-
-    fn is_done(&self, exercise: &Exercise) -> bool {
-        self.done.contains(&exercise.id())
-    }
-
-    /// The exercise chosen last, or else the first one not done yet (the
-    /// last one when all are done).
-    fn current<'a>(&self, all: &'a [Exercise]) -> &'a Exercise {
-        self.current
-            .as_deref()
-            .and_then(|id| all.iter().find(|e| e.id() == id))
-            .or_else(|| all.iter().find(|e| !self.is_done(e)))
-            .unwrap_or(&all[all.len() - 1])
-    }
-
-    fn set_current(&mut self, exercise: &Exercise) {
-        self.current = Some(exercise.id());
-    }
-
-    /// The first exercise after `exercise` that is not done, going round.
-    fn next_after<'a>(
-        &self,
-        all: &'a [Exercise],
-        exercise: &Exercise,
-    ) -> Option<&'a Exercise> {
-        let at = all
+    /// Where the exercise stands in the course, from 1.
+    fn number(&self, exercise: &Exercise) -> usize {
+        self.ids
             .iter()
-            .position(|e| e.id() == exercise.id())
-            .unwrap_or(0);
-        all[at + 1..]
-            .iter()
-            .chain(&all[..at])
-            .find(|e| !self.is_done(e))
+            .position(|id| *id == exercise.id())
+            .unwrap_or(0)
+            + 1
     }
 }
 
-fn print_list(all: &[Exercise], progress: &Progress) {
-    let current = progress.current(all).id();
+/// `cargo xtask learn WORD`, where WORD is no command: a command mistyped,
+/// or an exercise named without `go`.
+fn unknown_command(course: &Course, words: &[String]) -> String {
+    let typed = words.first().map(String::as_str).unwrap_or_default();
+    let commands = ["list", "hint", "go", "reset", "check"];
+    let meant = if let Some(command) = names::closest_word(&commands, typed) {
+        format!("cargo xtask learn {command}")
+    } else if let Some(id) = names::likely(&course.ids, typed) {
+        keys::go_to(Place::Shell, &id)
+    } else {
+        keys::list(Place::Shell).to_owned()
+    };
+    format!(
+        "unknown command {typed:?}\n  did you mean `{meant}`?\n  \
+         The commands: list, hint, go NAME, reset NAME, check; --help says more."
+    )
+}
+
+fn print_list(course: &Course, progress: &Progress, place: Place) {
+    let current = course.current(progress).id();
     let mut lesson = "";
-    for exercise in all {
+    for exercise in &course.all {
         if exercise.lesson != lesson {
             lesson = exercise.lesson;
             println!("\n{lesson}");
         }
         let mark = if exercise.id() == current {
             "▶"
-        } else if progress.is_done(exercise) {
+        } else if progress.is_done(&exercise.id()) {
             "✓"
         } else {
             " "
@@ -236,9 +255,10 @@ fn print_list(all: &[Exercise], progress: &Progress) {
         println!("  {mark} {:<34} {title}", exercise.id());
     }
     println!(
-        "\n{} of {} done. ▶ is current: `cargo xtask learn go NAME` moves to another.",
-        progress.done.len(),
-        all.len()
+        "\n{} of {} done. ▶ is current: `{}` moves to another.",
+        progress.done_count(&course.ids),
+        course.all.len(),
+        keys::go(place)
     );
 }
 
@@ -249,78 +269,139 @@ fn print_hint(exercise: &Exercise) {
     }
 }
 
+/// The question asked before a reset.
+fn reset_question(exercise: &Exercise) -> String {
+    format!(
+        "Put {} back to its starter?\nYour changes to it are lost. Reset it? [y/N] ",
+        Exercise::shown(&exercise.starter())
+    )
+}
+
+/// Asks on the terminal before a one-off reset. No answer (no input, as in
+/// a script) is a no.
+fn confirm_reset(exercise: &Exercise) -> Result<bool> {
+    print!("{}", reset_question(exercise));
+    let _ = std::io::stdout().flush();
+    let mut answer = String::new();
+    let read = std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|err| format!("cannot read the answer: {err}"))?;
+    // A typed answer ends its own line; none, or one from a pipe, does not.
+    if read == 0 || !std::io::stdin().is_terminal() {
+        println!();
+    }
+    Ok(keys::is_yes(&answer))
+}
+
 /// The exercise's file back to its starter, and the exercise to do again.
-fn reset(exercise: &Exercise, progress: &mut Progress) -> Result {
+/// Returns what to tell the learner.
+fn reset(course: &Course, exercise: &Exercise) -> Result<String> {
     let starter = starter_from_solution(&read(&exercise.solution())?)?;
     std::fs::write(exercise.starter(), starter).map_err(|err| err.to_string())?;
-    progress.done.remove(&exercise.id());
-    progress.save()?;
-    println!(
+    course
+        .file
+        .update(|progress| progress.mark_to_do(&exercise.id()))?;
+    Ok(format!(
         "{} is back to its starter, and {} is to do again.",
         Exercise::shown(&exercise.starter()),
         exercise.id()
-    );
-    Ok(())
+    ))
 }
 
-/// The exercise's title, where it stands in the course, its task and its file.
-fn show_task(exercise: &Exercise, all: &[Exercise], progress: &Progress) -> Result {
+/// The exercise's title, where it stands in the course, its task and its
+/// file, with the progress as the file says it is now.
+fn show_task(course: &Course, exercise: &Exercise) -> Result {
     let (title, task) = exercise.title_and_task()?;
-    let number = all
-        .iter()
-        .position(|e| e.id() == exercise.id())
-        .unwrap_or(0)
-        + 1;
+    let progress = course.progress()?;
     println!(
-        "━━ Exercise {number} of {}: {} ({}) ━━  done {}/{}",
-        all.len(),
+        "━━ Exercise {} of {}: {} ({}) ━━  done {}/{}",
+        course.number(exercise),
+        course.all.len(),
         title,
         exercise.id(),
-        progress.done.len(),
-        all.len()
+        progress.done_count(&course.ids),
+        course.all.len()
     );
     println!("\n{task}\n");
     println!("Your file: {}", Exercise::shown(&exercise.starter()));
     Ok(())
 }
 
-/// Builds and runs the exercise's check once and says how it went. True if
-/// it passed (and it is then marked done).
-fn check(exercise: &Exercise, total: usize, progress: &mut Progress) -> Result<bool> {
+/// What the learner sees after a pass: the task drawn again, so that its
+/// count of what is done includes this one, and where the solution is. The
+/// runner draws it on a clear screen; a one-off command below what it said.
+fn show_pass(course: &Course, exercise: &Exercise, place: Place) -> Result {
+    if place == Place::Runner {
+        clear_screen();
+    } else {
+        println!();
+    }
+    show_task(course, exercise)?;
+    println!("\n✓ {} passes its check. Well done!", exercise.id());
+    println!(
+        "  Compare with the reference solution: {}",
+        Exercise::shown(&exercise.solution())
+    );
+    println!("  (and in the book: Solutions › {}).", exercise.lesson);
+    Ok(())
+}
+
+fn clear_screen() {
+    if std::io::stdout().is_terminal() {
+        print!("\x1b[2J\x1b[H");
+    }
+}
+
+fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::Relaxed)
+}
+
+/// How one check ended.
+#[derive(PartialEq, Eq)]
+enum Verdict {
+    /// It passed, and is marked done.
+    Passed,
+    /// It failed or hung; what it found is shown.
+    NotYet,
+    /// Ctrl-C came before it ended: nothing can be said about the file.
+    Stopped,
+}
+
+/// Builds and runs the exercise's check once and says how it went.
+fn check(exercise: &Exercise, file: &ProgressFile) -> Result<Verdict> {
     println!("\nChecking...");
-    let built = match build(&[exercise.lesson]) {
+    let built = match build(exercise, Program::Learner) {
         Ok(built) => built,
+        // Ctrl-C reaches cargo too, and stops the build: that says nothing
+        // about the learner's file.
+        Err(_) if interrupted() => return Ok(Verdict::Stopped),
         Err(why) => {
             println!("\n✗ {}: {why}", Exercise::shown(&exercise.starter()));
-            return Ok(false);
+            return Ok(Verdict::NotYet);
         }
     };
     match exercises::run_check(exercise, built.check(exercise.lesson)?, Program::Learner)?
     {
         Outcome::Passed => {
-            progress.done.insert(exercise.id());
-            progress.save()?;
-            println!("\n✓ {} passes its check. Well done!", exercise.id());
-            println!(
-                "  Compare with the reference solution: {}",
-                Exercise::shown(&exercise.solution())
-            );
-            println!(
-                "  (and in the book: Solutions › {}). done {}/{total}",
-                exercise.lesson,
-                progress.done.len(),
-            );
-            Ok(true)
+            file.update(|progress| progress.mark_done(&exercise.id()))?;
+            Ok(Verdict::Passed)
         }
+        // A check cut short by Ctrl-C fails for that alone.
+        _ if interrupted() => Ok(Verdict::Stopped),
         Outcome::Failed(output) => {
             println!("\n✗ Not yet. What the check found:\n");
             println!("{}", indent(&output));
-            Ok(false)
+            Ok(Verdict::NotYet)
         }
-        Outcome::TimedOut(_) if INTERRUPTED.load(Ordering::Relaxed) => Ok(false),
         Outcome::TimedOut(_) => {
             report_hang(exercise, built.program(&exercise.bin()))?;
-            Ok(false)
+            // Ctrl-C during the second run cuts the report short.
+            Ok(if interrupted() {
+                Verdict::Stopped
+            } else {
+                Verdict::NotYet
+            })
         }
     }
 }
@@ -340,6 +421,9 @@ fn report_hang(exercise: &Exercise, program: Option<&Path>) -> Result {
         let mut command = std::process::Command::new(program);
         command.current_dir(exercise.dir());
         let (status, output) = exercises::run_limited(command, limit)?;
+        if interrupted() {
+            return Ok(());
+        }
         let last: Vec<&str> = output.lines().rev().take(15).collect();
         let last: Vec<&str> = last.into_iter().rev().collect();
         if status.is_none() {
@@ -384,16 +468,23 @@ enum Event {
     Saved,
     Line(String),
     InputClosed,
+    /// Nothing yet: a moment to see whether Ctrl-C was pressed.
+    Tick,
 }
 
-/// The interactive runner: shows the current exercise, checks it, then
-/// checks again on every save (or Enter), until the learner quits.
-fn watch(all: &[Exercise], progress: &mut Progress, manual: bool) -> Result {
+/// The interactive runner: shows an exercise (`start`, or the current one),
+/// checks it, then checks again on every save (or Enter), until the learner
+/// quits.
+fn watch(course: &Course, start: Option<&Exercise>, manual: bool) -> Result {
     exercises::stop_on_ctrl_c();
     let mut lines = read_lines();
-    let mut exercise = progress.current(all);
-    progress.set_current(exercise);
-    progress.save()?;
+    let mut exercise = match start {
+        Some(exercise) => exercise,
+        None => course.current(&course.progress()?),
+    };
+    course
+        .file
+        .update(|progress| progress.set_current(&exercise.id()))?;
 
     // Watch the lesson's exercises folder; events name the file that changed.
     let (saved_tx, saved) = crossbeam_channel::unbounded::<PathBuf>();
@@ -417,6 +508,10 @@ fn watch(all: &[Exercise], progress: &mut Progress, manual: bool) -> Result {
         }
     };
     let mut watched: Option<PathBuf> = None;
+    // What the last command said (a reset), shown under the task until the
+    // learner does something else: the check that follows draws the screen
+    // again, and would otherwise wipe it at once.
+    let mut notice: Option<String> = None;
 
     loop {
         if let Some(w) = watcher.as_mut() {
@@ -437,17 +532,24 @@ fn watch(all: &[Exercise], progress: &mut Progress, manual: bool) -> Result {
                 }
             }
         }
-        if std::io::stdout().is_terminal() {
-            print!("\x1b[2J\x1b[H");
+        clear_screen();
+        show_task(course, exercise)?;
+        show_notice(&notice);
+        // The learner's file as this check sees it. A save that changes
+        // nothing (the runner's own reset, an editor saving twice) is not
+        // checked again; Enter is there for that.
+        let checked = std::fs::read_to_string(exercise.starter()).ok();
+        let verdict = check(exercise, &course.file)?;
+        if verdict == Verdict::Passed {
+            show_pass(course, exercise, Place::Runner)?;
+            show_notice(&notice);
         }
-        show_task(exercise, all, progress)?;
-        let passed = check(exercise, all.len(), progress)?;
-        if INTERRUPTED.load(Ordering::Relaxed) {
-            break;
+        if verdict == Verdict::Stopped || interrupted() {
+            return Err(Stop::Interrupted);
         }
         println!();
-        if passed {
-            match progress.next_after(all, exercise) {
+        if verdict == Verdict::Passed {
+            match course.next_after(&course.progress()?, exercise) {
                 Some(next) => println!("n: next exercise ({})", next.id()),
                 None => println!(
                     "That was the last one: every exercise is done. Congratulations!"
@@ -459,9 +561,7 @@ fn watch(all: &[Exercise], progress: &mut Progress, manual: bool) -> Result {
                 Exercise::shown(&exercise.starter())
             );
         }
-        println!(
-            "Enter: check again   h: hint   l: list   n: next   g NAME: go to   reset: start this one over   q: quit"
-        );
+        println!("{}", keys::key_bar());
         let _ = std::io::stdout().flush();
 
         // Wait for a save of this exercise's file, or a command.
@@ -475,23 +575,25 @@ fn watch(all: &[Exercise], progress: &mut Progress, manual: bool) -> Result {
                     Ok(line) => Event::Line(line),
                     Err(_) => Event::InputClosed,
                 },
-                default(Duration::from_millis(200)) => {
-                    if INTERRUPTED.load(Ordering::Relaxed) {
-                        println!("\nStopped. Your progress is saved.");
-                        return Ok(());
-                    }
-                    continue;
-                }
+                default(Duration::from_millis(200)) => Event::Tick,
             };
+            // Ctrl-C comes first, whatever came with it.
+            if interrupted() {
+                return Err(Stop::Interrupted);
+            }
             match event {
+                Event::Tick => continue,
                 Event::Saved => {
                     // An editor may write a file in several steps: let it finish.
                     std::thread::sleep(Duration::from_millis(300));
                     while saved.try_recv().is_ok() {}
+                    if std::fs::read_to_string(exercise.starter()).ok() == checked {
+                        continue;
+                    }
                     break exercise;
                 }
                 Event::InputClosed if watcher.is_none() => {
-                    println!("No more input: stopping. Your progress is saved.");
+                    println!("No more input: stopping. {PROGRESS_SAVED}");
                     return Ok(());
                 }
                 // Nothing more to read (stdin is not a terminal): go on
@@ -500,45 +602,118 @@ fn watch(all: &[Exercise], progress: &mut Progress, manual: bool) -> Result {
                     lines = crossbeam_channel::never();
                     continue;
                 }
-                Event::Line(line) => match line.trim() {
-                    "" => break exercise,
-                    "q" | "quit" => return Ok(()),
-                    "h" | "hint" => print_hint(exercise),
-                    "l" | "list" => print_list(all, progress),
-                    "n" | "next" => match progress.next_after(all, exercise) {
-                        Some(next) => break next,
-                        None => println!("Every other exercise is done."),
-                    },
-                    "reset" => {
-                        reset(exercise, progress)?;
-                        // Writing the file is a save: the watcher re-runs the check.
-                        if watcher.is_none() {
-                            break exercise;
+                Event::Line(line) => {
+                    notice = None;
+                    match keys::parse(&line) {
+                        Typed::Check => break exercise,
+                        Typed::Quit => {
+                            println!("{PROGRESS_SAVED}");
+                            return Ok(());
                         }
-                    }
-                    command => {
-                        if let Some(name) =
-                            command.strip_prefix("g ").or(command.strip_prefix("go "))
-                        {
-                            match find(all, name) {
-                                Ok(found) => break found,
-                                Err(why) => println!("{why}"),
+                        Typed::Hint => print_hint(exercise),
+                        Typed::List => {
+                            print_list(course, &course.progress()?, Place::Runner)
+                        }
+                        Typed::Next => {
+                            match course.next_after(&course.progress()?, exercise) {
+                                Some(next) => break next,
+                                None => println!("Every other exercise is done."),
                             }
-                        } else {
+                        }
+                        Typed::GoWhere => {
+                            let progress = course.progress()?;
+                            print_list(course, &progress, Place::Runner);
+                            let example = course
+                                .next_after(&progress, exercise)
+                                .unwrap_or(exercise);
                             println!(
-                                "Unknown command {command:?}. Enter, h, l, n, g NAME, reset or q."
+                                "\ng needs the exercise to go to: `{}`, or its lesson alone.",
+                                keys::go_to(Place::Runner, &example.id())
                             );
                         }
+                        Typed::Go(name) => match course.find(&name, Place::Runner) {
+                            Ok(found) => break found,
+                            Err(Stop::BadName(why)) => println!("{why}"),
+                            Err(stop) => return Err(stop),
+                        },
+                        Typed::Reset => {
+                            if ask(&lines, &reset_question(exercise))? {
+                                notice = Some(reset(course, exercise)?);
+                                break exercise;
+                            }
+                            println!("Not reset: your file is as it was.");
+                        }
+                        Typed::Unknown(typed) => {
+                            println!("{}", unknown_key(course, &typed))
+                        }
                     }
-                },
+                }
             }
         };
+        if next.id() != exercise.id() {
+            notice = None;
+        }
         exercise = next;
-        progress.set_current(exercise);
-        progress.save()?;
+        course
+            .file
+            .update(|progress| progress.set_current(&exercise.id()))?;
     }
-    println!("\nStopped. Your progress is saved.");
-    Ok(())
+}
+
+fn show_notice(notice: &Option<String>) {
+    if let Some(notice) = notice {
+        println!("\n{notice}");
+    }
+}
+
+/// Asks a question in the runner; only y or yes is a yes.
+fn ask(lines: &Receiver<String>, question: &str) -> Result<bool> {
+    print!("{question}");
+    let _ = std::io::stdout().flush();
+    loop {
+        select! {
+            recv(lines) -> line => return Ok(line.is_ok_and(|line| keys::is_yes(&line))),
+            default(Duration::from_millis(200)) => {
+                if interrupted() {
+                    return Err(Stop::Interrupted);
+                }
+            }
+        }
+    }
+}
+
+/// A line the runner does not take: the keys it does, and what was probably
+/// meant.
+fn unknown_key(course: &Course, typed: &str) -> String {
+    // The long words, each with its key.
+    let words = [
+        ("hint", "h"),
+        ("list", "l"),
+        ("next", "n"),
+        ("go", "g NAME"),
+        ("reset", "reset"),
+        ("quit", "q"),
+    ];
+    let long: Vec<&str> = words.iter().map(|(word, _)| *word).collect();
+    let meant = match names::closest_word(&long, typed) {
+        Some(word) => words
+            .iter()
+            .find(|(long, _)| *long == word)
+            .map(|(_, key)| key.to_string()),
+        // A name without its g.
+        None => {
+            names::likely(&course.ids, typed).map(|id| keys::go_to(Place::Runner, &id))
+        }
+    };
+    let mut message = format!("Unknown command {typed:?}.");
+    if let Some(meant) = meant {
+        message.push_str(&format!(" Did you mean `{meant}`?"));
+    }
+    message.push_str(&format!(
+        "\nThe keys: {}, then Enter; Enter alone checks again.",
+        keys::key_names()
+    ));
+    message
 }
 
 /// Lines typed by the learner, read on a thread of their own.
@@ -563,7 +738,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 mod tests {
     use super::*;
 
-    fn course() -> Vec<Exercise> {
+    fn course() -> Course {
         let exercise = |lesson, name: &str| Exercise {
             lesson,
             name: name.to_owned(),
@@ -571,67 +746,99 @@ mod tests {
             time_limit: Duration::from_secs(1),
             if_it_hangs: None,
         };
-        vec![
+        let all = vec![
             exercise("join", "wait_for_both"),
-            exercise("join", "results_by_join"),
-            exercise("lock", "lost_updates"),
+            exercise("lock", "overbooked"),
             exercise("queue", "wait_for_both"),
-        ]
+        ];
+        Course {
+            ids: all.iter().map(Exercise::id).collect(),
+            all,
+            file: ProgressFile::in_folder(Path::new("/nonexistent")),
+        }
+    }
+
+    fn unknown(words: &[&str]) -> String {
+        let words: Vec<String> = words.iter().map(|word| word.to_string()).collect();
+        unknown_command(&course(), &words)
     }
 
     #[test]
-    fn an_exercise_is_found_by_id_by_unique_name_or_by_lesson() {
-        let all = course();
-        assert_eq!(
-            find(&all, "join/wait_for_both").unwrap().id(),
-            "join/wait_for_both"
-        );
-        assert_eq!(
-            find(&all, "lost-updates").unwrap().id(),
-            "lock/lost_updates"
-        );
-        assert_eq!(
-            find(&all, "lost_updates.rs").unwrap().id(),
-            "lock/lost_updates"
-        );
-        assert_eq!(find(&all, "join").unwrap().id(), "join/wait_for_both");
+    fn a_mistyped_command_suggests_the_command() {
+        let message = unknown(&["lsit"]);
+        assert!(message.starts_with("unknown command \"lsit\""), "{message}");
         assert!(
-            find(&all, "wait_for_both")
-                .unwrap_err()
-                .contains("ambiguous")
+            message.contains("did you mean `cargo xtask learn list`?"),
+            "{message}"
         );
-        assert!(find(&all, "nothing").unwrap_err().contains("no exercise"));
+        assert!(unknown(&["chekc"]).contains("`cargo xtask learn check`"));
     }
 
     #[test]
-    fn progress_survives_a_save_and_forgets_what_no_longer_exists() {
-        let all = course();
-        let mut progress = Progress::parse(PathBuf::new(), "", &all);
-        assert_eq!(progress.current(&all).id(), "join/wait_for_both");
-        progress.done.insert("join/wait_for_both".into());
-        assert_eq!(progress.current(&all).id(), "join/results_by_join");
-        progress.set_current(&all[2]);
-        let text = progress.render() + "done gone/exercise\ncurrent\n";
-        let again = Progress::parse(PathBuf::new(), &text, &all);
-        assert_eq!(again.done, progress.done);
-        assert_eq!(again.current(&all).id(), "lock/lost_updates");
+    fn a_name_without_go_suggests_going_there() {
+        let message = unknown(&["lock/overbooked"]);
+        assert!(
+            message.contains("did you mean `cargo xtask learn go lock/overbooked`?"),
+            "{message}"
+        );
+        assert!(unknown(&["overbookd", "x"]).contains("go lock/overbooked`?"));
+        let message = unknown(&["bogus"]);
+        assert!(
+            message.contains("did you mean `cargo xtask learn list`?"),
+            "{message}"
+        );
     }
 
     #[test]
-    fn next_skips_what_is_done_and_goes_round() {
-        let all = course();
-        let mut progress = Progress::parse(PathBuf::new(), "", &all);
-        progress.done.insert("join/wait_for_both".into());
-        progress.done.insert("lock/lost_updates".into());
-        assert_eq!(
-            progress.next_after(&all, &all[1]).unwrap().id(),
-            "queue/wait_for_both"
+    fn in_the_runner_an_unknown_line_is_answered_with_keys() {
+        let course = course();
+        let message = unknown_key(&course, "lsit");
+        assert!(message.contains("Did you mean `l`?"), "{message}");
+        let message = unknown_key(&course, "overbooked");
+        assert!(
+            message.contains("Did you mean `g lock/overbooked`?"),
+            "{message}"
         );
-        assert_eq!(
-            progress.next_after(&all, &all[3]).unwrap().id(),
-            "join/results_by_join"
+        let message = unknown_key(&course, "xyzzy");
+        assert!(!message.contains("Did you mean"), "{message}");
+        assert!(
+            message.contains("h, l, n, g NAME, reset or q, then Enter"),
+            "{message}"
         );
-        progress.done.insert("queue/wait_for_both".into());
-        assert!(progress.next_after(&all, &all[1]).is_none());
+        for typed in ["lsit", "overbooked", "xyzzy"] {
+            assert!(!unknown_key(&course, typed).contains("cargo xtask"));
+        }
+    }
+
+    #[test]
+    fn a_bad_name_is_a_usage_error_worded_for_where_it_is_read() {
+        let course = course();
+        let Err(Stop::BadName(runner)) = course.find("overbookd", Place::Runner) else {
+            panic!("overbookd was found, or is not a usage error");
+        };
+        assert!(runner.contains("did you mean lock/overbooked"), "{runner}");
+        assert!(runner.contains("`l` shows them all"), "{runner}");
+        let Err(Stop::BadName(shell)) = course.find("overbookd", Place::Shell) else {
+            panic!("overbookd was found, or is not a usage error");
+        };
+        assert!(
+            shell.contains("`cargo xtask learn list` shows them all"),
+            "{shell}"
+        );
+        assert!(matches!(
+            course.find("wait_for_both", Place::Shell),
+            Err(Stop::BadName(_))
+        ));
+    }
+
+    #[test]
+    fn the_course_finds_the_next_exercise_from_the_progress_it_is_given() {
+        let course = course();
+        let mut progress = Progress::default();
+        progress.mark_done("lock/overbooked");
+        let next = course.next_after(&progress, &course.all[0]).unwrap();
+        assert_eq!(next.id(), "queue/wait_for_both");
+        assert_eq!(course.number(next), 3);
+        assert_eq!(course.current(&progress).id(), "join/wait_for_both");
     }
 }

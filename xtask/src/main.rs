@@ -22,8 +22,11 @@ use clap::{Parser, Subcommand};
 mod book_check;
 mod check_exercises;
 mod exercises;
+mod keys;
 mod learn;
 mod measure;
+mod names;
+mod progress;
 
 /// The mdbook the book is built with, installed into `target/tools` when the
 /// machine has no mdbook of this version.
@@ -32,6 +35,8 @@ const MDBOOK_VERSION: &str = "0.5.4";
 #[derive(Parser)]
 #[command(
     name = "cargo xtask",
+    // What a usage message shows, rather than the binary's own name.
+    bin_name = "cargo xtask",
     about = "Tasks of the threads-and-processes course"
 )]
 struct Cli {
@@ -114,7 +119,8 @@ fn main() -> ExitCode {
         Task::Bless { packages } => bless(&packages),
         Task::Book { serve } => book(serve),
         Task::Tour => tour(),
-        Task::Learn(args) => learn::learn(args),
+        // Its own exit statuses: 2 for a bad name, 130 for Ctrl-C.
+        Task::Learn(args) => return learn::learn(args),
         Task::CheckExercises { lessons } => check_exercises::check_exercises(&lessons),
         Task::CutStarters => exercises::cut_starters(),
         Task::Stress { packages, runs } => stress(&packages, runs),
@@ -149,11 +155,38 @@ fn main() -> ExitCode {
 
 type Result<T = ()> = std::result::Result<T, String>;
 
+/// The top folder of the workspace, found where xtask runs: `cargo xtask` is
+/// `cargo run`, which gives the program its package's folder in
+/// `CARGO_MANIFEST_DIR`; run some other way, it starts from the current
+/// folder. Never `env!("CARGO_MANIFEST_DIR")`, the folder it was compiled in:
+/// cargo does not rebuild a copied or moved checkout, whose xtask would then
+/// read and write the original's files.
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the workspace")
-        .to_owned()
+    static ROOT: std::sync::LazyLock<PathBuf> = std::sync::LazyLock::new(|| {
+        let start = match std::env::var_os("CARGO_MANIFEST_DIR") {
+            Some(dir) => PathBuf::from(dir),
+            None => std::env::current_dir().unwrap_or_default(),
+        };
+        find_workspace_root(&start).unwrap_or_else(|| {
+            eprintln!(
+                "xtask: no Cargo.toml with a [workspace] in {} or above it: \
+                 run it in the course's folder, as `cargo xtask`",
+                start.display()
+            );
+            std::process::exit(1)
+        })
+    });
+    ROOT.clone()
+}
+
+/// The nearest folder, `start` or above it, whose Cargo.toml has a
+/// `[workspace]` table: the one cargo itself would take.
+fn find_workspace_root(start: &Path) -> Option<PathBuf> {
+    start.ancestors().find_map(|dir| {
+        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+        let manifest: toml::Table = toml::from_str(&manifest).ok()?;
+        manifest.contains_key("workspace").then(|| dir.to_owned())
+    })
 }
 
 fn cargo() -> Command {
@@ -359,5 +392,31 @@ fn stress(packages: &[String], runs: u32) -> Result {
         Ok(())
     } else {
         Err(format!("{} of {runs} runs failed", runs - passed))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exercises::Scratch;
+
+    #[test]
+    fn the_root_is_the_nearest_folder_with_a_workspace_above_where_it_starts() {
+        let scratch = Scratch::new(
+            std::env::temp_dir().join(format!("xtask-root-{}", std::process::id())),
+        );
+        scratch.write("Cargo.toml", "[workspace]\nmembers = [\"xtask\"]\n");
+        scratch.write("xtask/Cargo.toml", "[package]\nname = \"xtask\"\n");
+        scratch.write("lessons/join/src/main.rs", "fn main() {}\n");
+        let root = &scratch.0;
+        assert_eq!(
+            find_workspace_root(&root.join("xtask")).as_ref(),
+            Some(root)
+        );
+        assert_eq!(
+            find_workspace_root(&root.join("lessons/join/src")).as_ref(),
+            Some(root)
+        );
+        assert_eq!(find_workspace_root(root).as_ref(), Some(root));
     }
 }

@@ -5,6 +5,11 @@
 //! Each check first looks for the usual mistake and says what it is in plain
 //! words, then compares the whole output with the golden file.
 
+// The checks are this library's tests. Cargo also builds it without them,
+// before each exercise's program (a package's binaries depend on its
+// library): it is then empty, and never fails that build.
+#![cfg(test)]
+
 use shared::golden::Check;
 
 /// The three workers print at the same time: only each worker's own order is

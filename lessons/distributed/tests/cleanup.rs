@@ -9,10 +9,7 @@
 use shared::golden::Lesson;
 
 fn lesson() -> Lesson {
-    Lesson::new(
-        env!("CARGO_BIN_EXE_lesson-distributed"),
-        env!("CARGO_MANIFEST_DIR"),
-    )
+    Lesson::built("lesson-distributed")
 }
 
 #[test]

@@ -9,10 +9,7 @@ mod common;
 use shared::golden::{Check, Lesson};
 
 fn lesson() -> Lesson {
-    Lesson::new(
-        env!("CARGO_BIN_EXE_lesson-distributed"),
-        env!("CARGO_MANIFEST_DIR"),
-    )
+    Lesson::built("lesson-distributed")
 }
 
 /// `cargo run -p lesson-distributed -- --seed 7`: ten tasks, one worker.

@@ -9,10 +9,7 @@
 use shared::golden::Lesson;
 
 fn lesson() -> Lesson {
-    Lesson::new(
-        env!("CARGO_BIN_EXE_lesson-fork"),
-        env!("CARGO_MANIFEST_DIR"),
-    )
+    Lesson::built("lesson-fork")
 }
 
 #[test]

@@ -8,10 +8,7 @@
 use shared::golden::Lesson;
 
 fn lesson() -> Lesson {
-    Lesson::new(
-        env!("CARGO_BIN_EXE_lesson-gil_efficiency"),
-        env!("CARGO_MANIFEST_DIR"),
-    )
+    Lesson::built("lesson-gil_efficiency")
 }
 
 #[test]

@@ -201,6 +201,10 @@ fn join_within(done: &mpsc::Receiver<()>, timeout: Duration) -> bool {
 
 // ANCHOR: panic
 fn panic() {
+    // T1 panics on purpose. A panic's message is printed by the panic hook
+    // (Python: threading.excepthook); this one prints it without the
+    // backtrace that RUST_BACKTRACE=1 would add (shared/src/lesson.rs).
+    shared::lesson::panics_without_backtrace();
     let t1 = thread::Builder::new()
         .name("T1".into())
         .spawn(|| {

@@ -35,3 +35,10 @@ shared::golden_tests!(env!("CARGO_BIN_EXE_lesson-join"), {
     join_timeout: JOIN_TIMEOUT,
     panic: PANIC,
 });
+
+/// A learner's shell often sets RUST_BACKTRACE: T1's panic must still print
+/// its one message, as in the golden.
+#[test]
+fn panic_ignores_rust_backtrace() {
+    shared::lesson::check_ignores_rust_backtrace(&lesson(), PANIC);
+}

@@ -38,6 +38,9 @@ pub fn balance() {
 /// The guard is Python's `finally`: when a thread panics while holding it,
 /// the guard is dropped as the panic unwinds, and the lock is released.
 pub fn panic_unlocks() {
+    // T3 panics on purpose: print its message without the backtrace that
+    // RUST_BACKTRACE=1 would add (the panic hook is in shared/src/lesson.rs).
+    shared::lesson::panics_without_backtrace();
     let balance = Mutex::new(0_i64);
     thread::scope(|s| {
         let t3 = thread::Builder::new()

@@ -44,7 +44,7 @@ fn main() -> ExitCode {
             },
             Variant {
                 name: "counter-load-store",
-                about: "2 x 1000000 increments as a load, then a store: updates get lost",
+                about: "2 x 1000000 load-then-store increments: often some get lost",
                 run: counter::counter_load_store,
             },
             Variant {

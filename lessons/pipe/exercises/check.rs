@@ -6,6 +6,11 @@
 //! process behind (`check_leaves_nothing` looks at every child of this test
 //! process): run these tests one at a time, as the runner does.
 
+// The checks are this library's tests. Cargo also builds it without them,
+// before each exercise's program (a package's binaries depend on its
+// library): it is then empty, and never fails that build.
+#![cfg(test)]
+
 use shared::golden::Check;
 
 /// The worker writes its five messages in a single write: without framing,

@@ -6,10 +6,7 @@
 use shared::golden::Lesson;
 
 fn lesson() -> Lesson {
-    Lesson::new(
-        env!("CARGO_BIN_EXE_lesson-pipe"),
-        env!("CARGO_MANIFEST_DIR"),
-    )
+    Lesson::built("lesson-pipe")
 }
 
 #[test]

@@ -6,6 +6,11 @@
 //! checks take turns (`one_at_a_time`) even when cargo test runs them side by
 //! side.
 
+// The checks are this library's tests. Cargo also builds it without them,
+// before each exercise's program (a package's binaries depend on its
+// library): it is then empty, and never fails that build.
+#![cfg(test)]
+
 use shared::golden::{Check, one_at_a_time};
 
 #[test]

@@ -166,7 +166,12 @@ fn worker(role: &str) -> ExitCode {
         NewProcess::ROLE => NewProcess::from_args(&args).run(),
         "global-num" => boundary::add_one_to_num(),
         "exit-with" => return ExitCode::from(number::<u8>(arg(0))),
-        "panic" => panic!("the worker gave up"),
+        "panic" => {
+            // On purpose, for exit-codes: the message alone, without the
+            // backtrace that RUST_BACKTRACE=1 would add (shared/src/lesson.rs).
+            shared::lesson::panics_without_backtrace();
+            panic!("the worker gave up");
+        }
         "nothing" => {}
         _ => {
             eprintln!("error: unknown worker role {role:?}");

@@ -7,10 +7,7 @@
 use shared::golden::Lesson;
 
 fn lesson() -> Lesson {
-    Lesson::new(
-        env!("CARGO_BIN_EXE_lesson-process"),
-        env!("CARGO_MANIFEST_DIR"),
-    )
+    Lesson::built("lesson-process")
 }
 
 #[test]

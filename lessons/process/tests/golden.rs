@@ -59,3 +59,10 @@ shared::golden_tests!(env!("CARGO_BIN_EXE_lesson-process"), {
     exit_codes: EXIT_CODES,
     startup_cost: STARTUP_COST,
 });
+
+/// A learner's shell often sets RUST_BACKTRACE, and the workers inherit it:
+/// the panicking worker must still print its one message, as in the golden.
+#[test]
+fn exit_codes_ignores_rust_backtrace() {
+    shared::lesson::check_ignores_rust_backtrace(&lesson(), EXIT_CODES);
+}

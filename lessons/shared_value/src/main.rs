@@ -76,7 +76,7 @@ fn main() -> ExitCode {
             },
             Variant {
                 name: "jobs-no-lock",
-                about: "job1 and job2 add 1 ten times each to a shared A, no lock: values collide",
+                about: "job1 and job2 add 1 ten times each to a shared A, no lock: rarely a collision",
                 run: || finish(no_lock::jobs_no_lock()),
             },
             Variant {
@@ -86,7 +86,7 @@ fn main() -> ExitCode {
             },
             Variant {
                 name: "lost-updates",
-                about: "2 processes x 1000000 increments: load + store loses some, fetch_add none",
+                about: "2 processes x 1000000 increments: load + store often loses some, fetch_add none",
                 run: || finish(lost_updates::lost_updates()),
             },
             Variant {

@@ -6,10 +6,7 @@
 use shared::golden::Lesson;
 
 fn lesson() -> Lesson {
-    Lesson::new(
-        env!("CARGO_BIN_EXE_lesson-shared_value"),
-        env!("CARGO_MANIFEST_DIR"),
-    )
+    Lesson::built("lesson-shared_value")
 }
 
 #[test]
