@@ -283,11 +283,21 @@ impl Built {
 /// is not compiled, so it neither blocks this one nor puts its errors on the
 /// screen. Compiler messages go to stderr as cargo renders them.
 pub fn build(exercise: &Exercise, program: Program) -> Result<Built> {
+    build_exercise(exercise, program, true)
+}
+
+/// As [`build`], without the compiler's messages: for `learn check --all`,
+/// whose table says which exercises do not compile.
+pub fn build_quietly(exercise: &Exercise, program: Program) -> Result<Built> {
+    build_exercise(exercise, program, false)
+}
+
+fn build_exercise(exercise: &Exercise, program: Program, show: bool) -> Result<Built> {
     let bin = match program {
         Program::Learner => exercise.bin(),
         Program::Solution => format!("{}-solution", exercise.bin()),
     };
-    build_in(&exercise.dir(), &[exercise.package()], Some(&bin))
+    build_showing(&exercise.dir(), &[exercise.package()], Some(&bin), show)
 }
 
 /// Builds every program of these lessons' exercises, and their checks: for
@@ -304,6 +314,16 @@ pub fn build_lessons(lessons: &[&str]) -> Result<Built> {
 /// `packages`, then those packages' checks: the unit tests of their library,
 /// which cargo builds without building any of their binaries.
 fn build_in(dir: &Path, packages: &[String], bin: Option<&str>) -> Result<Built> {
+    build_showing(dir, packages, bin, true)
+}
+
+/// [`build_in`], with the compiler's messages shown on stderr or left out.
+fn build_showing(
+    dir: &Path,
+    packages: &[String],
+    bin: Option<&str>,
+    show_messages: bool,
+) -> Result<Built> {
     let mut programs = cargo_in(dir, &["build"]);
     match bin {
         Some(bin) => programs.args(["--bin", bin]),
@@ -318,6 +338,11 @@ fn build_in(dir: &Path, packages: &[String], bin: Option<&str>) -> Result<Built>
         for package in packages {
             command.args(["--package", package]);
         }
+        command.stderr(if show_messages {
+            Stdio::inherit()
+        } else {
+            Stdio::null()
+        });
         let Some(artifacts) = artifacts(&mut command)? else {
             return Err(format!("{what} (the compiler's messages are above)"));
         };
@@ -354,9 +379,11 @@ struct Artifact {
 }
 
 /// Runs a cargo build made by [`cargo_in`] and returns the executables it
-/// made, or `None` if it failed (cargo has then shown why).
+/// made, or `None` if it failed (cargo has then said why, on the stderr
+/// the caller gave it).
 fn artifacts(command: &mut Command) -> Result<Option<Vec<Artifact>>> {
-    command.stdout(Stdio::piped()).stderr(Stdio::inherit());
+    // stderr is as the caller set it: cargo's messages shown, or not.
+    command.stdout(Stdio::piped());
     let output = command
         .output()
         .map_err(|err| format!("cannot run cargo: {err}"))?;

@@ -6,6 +6,7 @@
 //! before every screen and changed where it is (see [`crate::progress`]), so
 //! that a command in another shell, or a second runner, is never undone.
 
+use std::fmt::Write as _;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -15,13 +16,16 @@ use std::time::Duration;
 use crossbeam_channel::{Receiver, select};
 use notify::{RecursiveMode, Watcher};
 
+use crate::check_all;
 use crate::exercises::{
     self, Exercise, INTERRUPTED, Outcome, Program, USUAL_HANG_CAUSES, build, catalogue,
     read, starter_from_solution,
 };
+use crate::keypress;
 use crate::keys::{self, Place, Typed};
 use crate::names;
 use crate::progress::{Progress, ProgressFile};
+use crate::screen;
 use crate::workspace_root;
 
 #[derive(clap::Args)]
@@ -51,7 +55,13 @@ enum Command {
     /// Make NAME the current exercise, then take it.
     Go { name: String },
     /// Check the current exercise (or NAME) once; exit status 0 if it passes.
-    Check { name: Option<String> },
+    Check {
+        name: Option<String>,
+        /// Check every exercise again, in course order, and end with a table;
+        /// exit status 0 if all pass.
+        #[arg(long, conflicts_with = "name")]
+        all: bool,
+    },
     /// Anything else: a mistyped command, or a name without `go`. Taken here
     /// rather than by clap, to say what was probably meant.
     #[command(external_subcommand)]
@@ -141,7 +151,8 @@ fn run(args: Args) -> Result {
             let exercise = course.find(&name, Place::Shell)?;
             watch(&course, Some(exercise), args.manual)
         }
-        Some(Command::Check { name }) => {
+        Some(Command::Check { all: true, .. }) => check_every_exercise(&course),
+        Some(Command::Check { name, .. }) => {
             let exercise = match name {
                 Some(name) => course.find(&name, Place::Shell)?,
                 None => course.current(&course.progress()?),
@@ -150,7 +161,11 @@ fn run(args: Args) -> Result {
             show_task(&course, exercise)?;
             match check(exercise, &course.file)? {
                 Verdict::Passed => show_pass(&course, exercise, Place::Shell),
-                Verdict::NotYet => {
+                Verdict::NotYet(report) => {
+                    // In a shell the whole report is shown: it scrolls.
+                    if let Some(report) = report {
+                        screen::say(&report);
+                    }
                     Err(Stop::Failed(format!("{} does not pass yet", exercise.id())))
                 }
                 Verdict::Stopped => Err(Stop::Interrupted),
@@ -252,20 +267,20 @@ fn print_list(course: &Course, progress: &Progress, place: Place) {
             .title_and_task()
             .map(|(title, _)| title)
             .unwrap_or_default();
-        println!("  {mark} {:<34} {title}", exercise.id());
+        screen::say(&format!("  {mark} {:<34} {title}", exercise.id()));
     }
-    println!(
+    screen::say(&format!(
         "\n{} of {} done. ▶ is current: `{}` moves to another.",
         progress.done_count(&course.ids),
         course.all.len(),
         keys::go(place)
-    );
+    ));
 }
 
 fn print_hint(exercise: &Exercise) {
     println!("Hint for {}:\n", exercise.id());
     for line in exercise.hint.lines() {
-        println!("  {line}");
+        screen::say(&format!("  {line}"));
     }
 }
 
@@ -310,22 +325,39 @@ fn reset(course: &Course, exercise: &Exercise) -> Result<String> {
 }
 
 /// The exercise's title, where it stands in the course, its task and its
-/// file, with the progress as the file says it is now.
-fn show_task(course: &Course, exercise: &Exercise) -> Result {
+/// file, with the progress as the file says it is now, wrapped to the
+/// terminal. Returns how many lines it took.
+fn show_task(course: &Course, exercise: &Exercise) -> Result<usize> {
+    let lines = task_lines(course, exercise, screen::size().0)?;
+    for line in &lines {
+        println!("{line}");
+    }
+    Ok(lines.len())
+}
+
+fn task_lines(course: &Course, exercise: &Exercise, width: usize) -> Result<Vec<String>> {
     let (title, task) = exercise.title_and_task()?;
-    let progress = course.progress()?;
-    println!(
-        "━━ Exercise {} of {}: {} ({}) ━━  done {}/{}",
+    let text = task_text(course, exercise, &course.progress()?, &title, &task);
+    Ok(screen::wrap(&text, width))
+}
+
+fn task_text(
+    course: &Course,
+    exercise: &Exercise,
+    progress: &Progress,
+    title: &str,
+    task: &str,
+) -> String {
+    let total = course.all.len();
+    let done = progress.done_count(&course.ids);
+    let bar = screen::bar(done, total, 20);
+    format!(
+        "━━ Exercise {} of {total} ━━  {bar} done {done}/{total}\n{title} ({})\n\n\
+         {task}\n\nYour file: {}",
         course.number(exercise),
-        course.all.len(),
-        title,
         exercise.id(),
-        progress.done_count(&course.ids),
-        course.all.len()
-    );
-    println!("\n{task}\n");
-    println!("Your file: {}", Exercise::shown(&exercise.starter()));
-    Ok(())
+        Exercise::shown(&exercise.starter())
+    )
 }
 
 /// What the learner sees after a pass: the task drawn again, so that its
@@ -338,12 +370,14 @@ fn show_pass(course: &Course, exercise: &Exercise, place: Place) -> Result {
         println!();
     }
     show_task(course, exercise)?;
-    println!("\n✓ {} passes its check. Well done!", exercise.id());
-    println!(
-        "  Compare with the reference solution: {}",
-        Exercise::shown(&exercise.solution())
-    );
-    println!("  (and in the book: Solutions › {}).", exercise.lesson);
+    screen::say(&format!(
+        "\n✓ {} passes its check. Well done!\n  \
+         Compare with the reference solution: {}\n  \
+         (and in the book: Solutions › {}).",
+        exercise.id(),
+        Exercise::shown(&exercise.solution()),
+        exercise.lesson
+    ));
     Ok(())
 }
 
@@ -362,8 +396,9 @@ fn interrupted() -> bool {
 enum Verdict {
     /// It passed, and is marked done.
     Passed,
-    /// It failed or hung; what it found is shown.
-    NotYet,
+    /// It failed or hung: with the report to show (verdict first), or none
+    /// when the compiler's messages and the verdict are already shown.
+    NotYet(Option<String>),
     /// Ctrl-C came before it ended: nothing can be said about the file.
     Stopped,
 }
@@ -377,8 +412,11 @@ fn check(exercise: &Exercise, file: &ProgressFile) -> Result<Verdict> {
         // about the learner's file.
         Err(_) if interrupted() => return Ok(Verdict::Stopped),
         Err(why) => {
-            println!("\n✗ {}: {why}", Exercise::shown(&exercise.starter()));
-            return Ok(Verdict::NotYet);
+            screen::say(&format!(
+                "\n✗ {}: {why}",
+                Exercise::shown(&exercise.starter())
+            ));
+            return Ok(Verdict::NotYet(None));
         }
     };
     match exercises::run_check(exercise, built.check(exercise.lesson)?, Program::Learner)?
@@ -389,18 +427,17 @@ fn check(exercise: &Exercise, file: &ProgressFile) -> Result<Verdict> {
         }
         // A check cut short by Ctrl-C fails for that alone.
         _ if interrupted() => Ok(Verdict::Stopped),
-        Outcome::Failed(output) => {
-            println!("\n✗ Not yet. What the check found:\n");
-            println!("{}", indent(&output));
-            Ok(Verdict::NotYet)
-        }
+        Outcome::Failed(output) => Ok(Verdict::NotYet(Some(format!(
+            "✗ Not yet. What the check found:\n\n{}",
+            indent(&output)
+        )))),
         Outcome::TimedOut(_) => {
-            report_hang(exercise, built.program(&exercise.bin()))?;
+            let report = hang_report(exercise, built.program(&exercise.bin()))?;
             // Ctrl-C during the second run cuts the report short.
             Ok(if interrupted() {
                 Verdict::Stopped
             } else {
-                Verdict::NotYet
+                Verdict::NotYet(Some(report))
             })
         }
     }
@@ -408,13 +445,18 @@ fn check(exercise: &Exercise, file: &ProgressFile) -> Result<Verdict> {
 
 /// The check did not finish in time: say so, show what the program printed
 /// before it got stuck, and what usually causes that.
-fn report_hang(exercise: &Exercise, program: Option<&Path>) -> Result {
-    println!(
-        "\n⏱ Stopped after {} s: your program did not finish, so it was killed\n  \
-         with everything it started. It is probably stuck (a deadlock, or waiting\n  \
-         for something that never comes).",
+fn hang_report(exercise: &Exercise, program: Option<&Path>) -> Result<String> {
+    let mut report = format!(
+        "⏱ Stopped after {} s: your program did not finish, so it was killed with \
+         everything it started. It is probably stuck (a deadlock, or waiting for \
+         something that never comes).\n",
         exercise.time_limit.as_secs()
     );
+    // What this exercise's author says comes first: it is what stays on
+    // screen when the report is folded.
+    if let Some(advice) = &exercise.if_it_hangs {
+        let _ = write!(report, "\nIn this exercise:\n{}\n", indent(advice));
+    }
     if let Some(program) = program {
         // Run it once more on its own, briefly, to show where it stops.
         let limit = Duration::from_secs(3);
@@ -422,38 +464,33 @@ fn report_hang(exercise: &Exercise, program: Option<&Path>) -> Result {
         command.current_dir(exercise.dir());
         let (status, output) = exercises::run_limited(command, limit)?;
         if interrupted() {
-            return Ok(());
+            return Ok(report);
         }
         let last: Vec<&str> = output.lines().rev().take(15).collect();
         let last: Vec<&str> = last.into_iter().rev().collect();
         if status.is_none() {
-            println!(
-                "\nRun on its own for {} s, it printed this and was still running:\n",
-                limit.as_secs()
-            );
-            println!(
-                "{}",
-                indent(
-                    if last.is_empty() {
-                        "(nothing)".into()
-                    } else {
-                        last.join("\n")
-                    }
-                    .as_str()
-                )
+            let printed = if last.is_empty() {
+                "(nothing)".into()
+            } else {
+                last.join("\n")
+            };
+            let _ = write!(
+                report,
+                "\nRun on its own for {} s, it printed this and was still \
+                 running:\n\n{}\n",
+                limit.as_secs(),
+                indent(&printed)
             );
         }
     }
-    println!(
-        "\nRun it yourself (Ctrl-C stops it): cargo run -p {} --bin {}",
+    let _ = write!(
+        report,
+        "\nRun it yourself (Ctrl-C stops it): cargo run -p {} --bin {}\n\n\
+         {USUAL_HANG_CAUSES}",
         exercise.package(),
         exercise.bin()
     );
-    if let Some(advice) = &exercise.if_it_hangs {
-        println!("\nIn this exercise:\n{}", indent(advice));
-    }
-    println!("\n{USUAL_HANG_CAUSES}");
-    Ok(())
+    Ok(report)
 }
 
 fn indent(text: &str) -> String {
@@ -462,6 +499,34 @@ fn indent(text: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// A report wrapped to `width`, and folded to the rows that `height` leaves
+/// once `others` lines (task, keys) are drawn: what to show (from a blank
+/// line above it), and, if it was folded, the whole report for `m`.
+fn fit_report(
+    report: &str,
+    others: usize,
+    width: usize,
+    height: usize,
+) -> (Vec<String>, Option<Vec<String>>) {
+    let whole = screen::wrap(report, width);
+    // The blank line above the report, and the cursor's line at the bottom.
+    let rows = height.saturating_sub(others + 2);
+    let folded = screen::fold(&whole, rows.max(MIN_REPORT_ROWS), "m");
+    let was_folded = folded != whole;
+    let mut shown = vec![String::new()];
+    shown.extend(folded);
+    (shown, was_folded.then_some(whole))
+}
+
+/// How long the exercise's folder stays quiet before a save is checked:
+/// most editors write a file in steps a few milliseconds apart, and every
+/// millisecond here is one more between a save and its verdict.
+const SETTLE: Duration = Duration::from_millis(80);
+
+/// The fewest lines of a report shown, however long the task above it: the
+/// verdict and the start of what it found.
+const MIN_REPORT_ROWS: usize = 4;
 
 /// What can happen while the runner waits.
 enum Event {
@@ -472,12 +537,85 @@ enum Event {
     Tick,
 }
 
+/// `cargo xtask learn check --all`: every exercise checked again, in course
+/// order, each whatever the others did; then a table. Progress is changed
+/// as each check ends, as a single check changes it.
+fn check_every_exercise(course: &Course) -> Result {
+    exercises::stop_on_ctrl_c();
+    // On a terminal the bar is redrawn on one line; elsewhere (a log, CI)
+    // each step is a line of its own.
+    let on_terminal = std::io::stdout().is_terminal();
+    let total = course.all.len();
+    let mut rows = Vec::new();
+    for (at, exercise) in course.all.iter().enumerate() {
+        let id = exercise.id();
+        let line = check_all::progress_line(at, total, &id);
+        if on_terminal {
+            print!("\r\x1b[K{line}");
+            let _ = std::io::stdout().flush();
+        } else {
+            println!("{line}");
+        }
+        let Some(verdict) = verdict_of(exercise)? else {
+            if on_terminal {
+                println!();
+            }
+            return Err(Stop::Interrupted);
+        };
+        let mut row = None;
+        course
+            .file
+            .update(|progress| row = Some(check_all::record(progress, &id, verdict)))?;
+        rows.extend(row);
+    }
+    if on_terminal {
+        print!("\r\x1b[K");
+    }
+    println!("{}", check_all::progress_line(total, total, "checked"));
+    println!("\n{}", check_all::table(&rows));
+    let failing = rows
+        .iter()
+        .filter(|row| row.verdict != check_all::Verdict::Passes)
+        .count();
+    if failing > 0 {
+        return Err(Stop::Failed(format!(
+            "{failing} of {total} exercises do not pass"
+        )));
+    }
+    Ok(())
+}
+
+/// The verdict on one exercise, with nothing shown; `None` if Ctrl-C came
+/// first. A build or a check that fails is a verdict on this exercise alone,
+/// never a reason to stop checking the others.
+fn verdict_of(exercise: &Exercise) -> Result<Option<check_all::Verdict>> {
+    use check_all::Verdict;
+    let built = match exercises::build_quietly(exercise, Program::Learner) {
+        Ok(built) => built,
+        Err(_) if interrupted() => return Ok(None),
+        Err(_) => return Ok(Some(Verdict::DoesNotCompile)),
+    };
+    let outcome =
+        exercises::run_check(exercise, built.check(exercise.lesson)?, Program::Learner)?;
+    if interrupted() {
+        return Ok(None);
+    }
+    Ok(Some(match outcome {
+        Outcome::Passed => Verdict::Passes,
+        Outcome::Failed(_) => Verdict::Fails,
+        Outcome::TimedOut(_) => Verdict::Hangs,
+    }))
+}
+
 /// The interactive runner: shows an exercise (`start`, or the current one),
 /// checks it, then checks again on every save (or Enter), until the learner
 /// quits.
 fn watch(course: &Course, start: Option<&Exercise>, manual: bool) -> Result {
     exercises::stop_on_ctrl_c();
-    let mut lines = read_lines();
+    // On a terminal, keys act as they are pressed; the terminal is put back
+    // as it was when this guard goes, however the runner ends.
+    let keys_at_once = keypress::Cbreak::start();
+    let mut lines = keypress::lines(keys_at_once.is_some());
     let mut exercise = match start {
         Some(exercise) => exercise,
         None => course.current(&course.progress()?),
@@ -540,28 +678,54 @@ fn watch(course: &Course, start: Option<&Exercise>, manual: bool) -> Result {
         // checked again; Enter is there for that.
         let checked = std::fs::read_to_string(exercise.starter()).ok();
         let verdict = check(exercise, &course.file)?;
-        if verdict == Verdict::Passed {
-            show_pass(course, exercise, Place::Runner)?;
-            show_notice(&notice);
-        }
         if verdict == Verdict::Stopped || interrupted() {
             return Err(Stop::Interrupted);
         }
-        println!();
+        let (width, height) = screen::size();
+        // What ends every screen: what to do next, and the keys.
+        let mut tail = String::from("\n");
         if verdict == Verdict::Passed {
             match course.next_after(&course.progress()?, exercise) {
-                Some(next) => println!("n: next exercise ({})", next.id()),
-                None => println!(
-                    "That was the last one: every exercise is done. Congratulations!"
+                Some(next) => tail.push_str(&format!("n: next exercise ({})", next.id())),
+                None => tail.push_str(
+                    "That was the last one: every exercise is done. Congratulations!",
                 ),
             }
         } else if watcher.is_some() {
-            println!(
+            tail.push_str(&format!(
                 "Save {} to check it again.",
                 Exercise::shown(&exercise.starter())
-            );
+            ));
         }
-        println!("{}", keys::key_bar());
+        tail.push('\n');
+        tail.push_str(&keys::key_bar());
+        let tail = screen::wrap(&tail, width);
+        // The report, when it was folded to fit: `m` shows it whole.
+        let mut whole_report: Option<Vec<String>> = None;
+        match &verdict {
+            Verdict::Passed => {
+                show_pass(course, exercise, Place::Runner)?;
+                show_notice(&notice);
+            }
+            // The report is drawn again on a clear screen, under the task and
+            // above the keys, folded to the rows left between them.
+            Verdict::NotYet(Some(report)) => {
+                clear_screen();
+                let used = show_task(course, exercise)? + show_notice(&notice);
+                let (shown, folded) =
+                    fit_report(report, used + tail.len(), width, height);
+                for line in &shown {
+                    println!("{line}");
+                }
+                whole_report = folded;
+            }
+            // The compiler's messages are on the screen, whole, with the
+            // verdict under them.
+            Verdict::NotYet(None) | Verdict::Stopped => {}
+        }
+        for line in &tail {
+            println!("{line}");
+        }
         let _ = std::io::stdout().flush();
 
         // Wait for a save of this exercise's file, or a command.
@@ -584,9 +748,11 @@ fn watch(course: &Course, start: Option<&Exercise>, manual: bool) -> Result {
             match event {
                 Event::Tick => continue,
                 Event::Saved => {
-                    // An editor may write a file in several steps: let it finish.
-                    std::thread::sleep(Duration::from_millis(300));
-                    while saved.try_recv().is_ok() {}
+                    // An editor may write a file in several steps: let it
+                    // finish, that is, until the folder is quiet for a moment.
+                    // A step that comes later still is a change of its own,
+                    // and is checked in turn.
+                    while saved.recv_timeout(SETTLE).is_ok() {}
                     if std::fs::read_to_string(exercise.starter()).ok() == checked {
                         continue;
                     }
@@ -604,6 +770,16 @@ fn watch(course: &Course, start: Option<&Exercise>, manual: bool) -> Result {
                 }
                 Event::Line(line) => {
                     notice = None;
+                    if let Some(whole) = &whole_report
+                        && matches!(line.trim(), "m" | "more")
+                    {
+                        println!();
+                        for line in whole {
+                            println!("{line}");
+                        }
+                        println!("\n{}", keys::key_bar());
+                        continue;
+                    }
                     match keys::parse(&line) {
                         Typed::Check => break exercise,
                         Typed::Quit => {
@@ -660,10 +836,15 @@ fn watch(course: &Course, start: Option<&Exercise>, manual: bool) -> Result {
     }
 }
 
-fn show_notice(notice: &Option<String>) {
-    if let Some(notice) = notice {
-        println!("\n{notice}");
+/// Shows what the last command said, if anything; returns how many lines
+/// it took.
+fn show_notice(notice: &Option<String>) -> usize {
+    let Some(notice) = notice else { return 0 };
+    let lines = screen::wrap(&format!("\n{notice}"), screen::size().0);
+    for line in &lines {
+        println!("{line}");
     }
+    lines.len()
 }
 
 /// Asks a question in the runner; only y or yes is a yes.
@@ -710,24 +891,10 @@ fn unknown_key(course: &Course, typed: &str) -> String {
         message.push_str(&format!(" Did you mean `{meant}`?"));
     }
     message.push_str(&format!(
-        "\nThe keys: {}, then Enter; Enter alone checks again.",
+        "\nThe keys: {}; Enter alone checks again.",
         keys::key_names()
     ));
     message
-}
-
-/// Lines typed by the learner, read on a thread of their own.
-fn read_lines() -> Receiver<String> {
-    let (sender, lines) = crossbeam_channel::unbounded();
-    std::thread::spawn(move || {
-        for line in std::io::stdin().lock().lines() {
-            let Ok(line) = line else { break };
-            if sender.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    lines
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
@@ -802,7 +969,7 @@ mod tests {
         let message = unknown_key(&course, "xyzzy");
         assert!(!message.contains("Did you mean"), "{message}");
         assert!(
-            message.contains("h, l, n, g NAME, reset or q, then Enter"),
+            message.contains("The keys: h, l, n, g NAME, reset or q; Enter alone"),
             "{message}"
         );
         for typed in ["lsit", "overbooked", "xyzzy"] {
@@ -840,5 +1007,94 @@ mod tests {
         assert_eq!(next.id(), "queue/wait_for_both");
         assert_eq!(course.number(next), 3);
         assert_eq!(course.current(&progress).id(), "join/wait_for_both");
+    }
+
+    /// What the runner shows under a task after a hang, at `width`×`height`,
+    /// with a hang report whose exercise adds `advice` lines of its own.
+    fn hang_screen(advice: usize, width: usize, height: usize) -> Vec<String> {
+        let course = course();
+        let mut exercise = course.all[1].clone();
+        exercise.if_it_hangs = (advice > 0).then(|| {
+            (1..=advice)
+                .map(|n| {
+                    format!("Advice {n}: a lock taken in main is held across the join.")
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
+        let mut progress = Progress::default();
+        progress.mark_done("join/wait_for_both");
+        // A task as long as the course's longest, with lines of 81 and 82
+        // columns that must wrap on a word.
+        let task = format!(
+            "{}booked\n{}booking\nFix it so that every booking is made once, and \
+             only once, whatever order the threads run in.\nThen run it again.",
+            "word ".repeat(15),
+            "word ".repeat(15)
+        );
+        let task = screen::wrap(
+            &task_text(&course, &exercise, &progress, "Overbooked", &task),
+            width,
+        );
+        let tail = screen::wrap(
+            &format!(
+                "\nSave {} to check it again.\n{}",
+                Exercise::shown(&exercise.starter()),
+                keys::key_bar()
+            ),
+            width,
+        );
+        let Ok(report) = hang_report(&exercise, None) else {
+            panic!("no hang report");
+        };
+        let (shown, whole) = fit_report(&report, task.len() + tail.len(), width, height);
+        if let Some(whole) = whole {
+            assert!(whole.len() >= shown.len(), "a folded report lost lines");
+            assert!(
+                shown.last().unwrap().contains("m shows the whole report"),
+                "{shown:?}"
+            );
+        }
+        task.into_iter().chain(shown).chain(tail).collect()
+    }
+
+    /// Issue 11: at 80×24 the hang report pushed the verdict and the task
+    /// off the screen.
+    #[test]
+    fn a_hang_report_folds_to_keep_task_verdict_and_keys_on_an_80_by_24_screen() {
+        for advice in [0, 3, 30] {
+            let screen = hang_screen(advice, 80, 24);
+            let text = screen.join("\n");
+            // The cursor's line is the 24th.
+            assert!(screen.len() <= 23, "{} lines:\n{text}", screen.len());
+            assert!(screen[0].starts_with("━━ Exercise 2 of 3 ━━"), "{text}");
+            assert!(screen[0].ends_with("done 1/3"), "{text}");
+            assert!(text.contains("Overbooked (lock/overbooked)"), "{text}");
+            assert!(text.contains("⏱ Stopped after 1 s"), "{text}");
+            assert_eq!(screen.last().unwrap(), &keys::key_bar(), "{text}");
+        }
+    }
+
+    /// Issue 11: lines of 81 and 82 columns wrapped one character onto a
+    /// line of their own, and at 160 columns a message broke mid-word.
+    #[test]
+    fn no_line_of_a_screen_is_wider_than_the_terminal_or_cut_mid_word() {
+        for (width, height) in [(80, 24), (160, 50), (60, 40)] {
+            let screen = hang_screen(3, width, height);
+            for line in &screen {
+                assert!(line.chars().count() <= width, "{width}: {line:?}");
+            }
+            for word in ["booked", "booking"] {
+                assert!(
+                    screen.iter().any(|line| line.split(' ').any(|w| w == word)),
+                    "{width}: {word:?} was cut:\n{}",
+                    screen.join("\n")
+                );
+            }
+        }
+        // With room for all of it, nothing is folded away.
+        let tall = hang_screen(3, 80, 200).join("\n");
+        assert!(!tall.contains("m shows the whole report"), "{tall}");
+        assert!(tall.contains("a loop whose stop condition"), "{tall}");
     }
 }

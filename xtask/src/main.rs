@@ -20,13 +20,16 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 
 mod book_check;
+mod check_all;
 mod check_exercises;
 mod exercises;
+mod keypress;
 mod keys;
 mod learn;
 mod measure;
 mod names;
 mod progress;
+mod screen;
 
 /// The mdbook the book is built with, installed into `target/tools` when the
 /// machine has no mdbook of this version.

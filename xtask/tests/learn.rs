@@ -76,7 +76,18 @@ enum Cargo {
     BuildsUntilStopped,
     /// Builds the program and its check at once, and the check passes.
     Passes,
+    /// As in a course a learner left half done: lock/overbooked does not
+    /// compile, join/results_by_join fails its check, lock/lock_once hangs
+    /// (its time limit made 1 s), and the others pass.
+    Mixed,
 }
+
+/// What the stand-in check of [`Cargo::Mixed`] does, by exercise (the
+/// check's first argument is the test's name).
+const MIXED_CHECK: &str = "case \"$1\" in\n\
+    results_by_join) echo 'T1 is missing: not what a right answer prints'; exit 101;;\n\
+    lock_once) exec sleep 600;;\n\
+    esac\nexit 0";
 
 /// What the stand-in for cargo prints to stderr when it starts a build that
 /// only Ctrl-C ends.
@@ -110,10 +121,41 @@ impl Course {
             );
         }
         let check = course.root.join("stand-in-check");
-        write_script(&check, "exit 0");
+        write_script(
+            &check,
+            if matches!(cargo, Cargo::Mixed) {
+                MIXED_CHECK
+            } else {
+                "exit 0"
+            },
+        );
+        let checks_built = Course::LESSONS
+            .iter()
+            .map(|lesson| {
+                format!(
+                    "echo '{}'",
+                    artifact(&format!("exercises_{lesson}"), "lib", true, &check)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
         let script = match cargo {
             Cargo::Fails => "exit 101".to_owned(),
-            Cargo::BuildsUntilStopped => format!("echo '{BUILDING}' >&2\nexec sleep 600"),
+            Cargo::Mixed => format!(
+                "case \"$*\" in\n*'--bin lock-overbooked '*)\n    \
+                 echo 'error: expected one of `:` or `)`' >&2\n    exit 101;;\n\
+                 esac\n{checks_built}"
+            ),
+            // It says so through a FIFO rather than on stderr, which
+            // `check --all` does not show.
+            Cargo::BuildsUntilStopped => {
+                let building = course.file("building");
+                nix::unistd::mkfifo(&building, nix::sys::stat::Mode::S_IRWXU).unwrap();
+                format!(
+                    "echo '{BUILDING}' > '{}'\nexec sleep 600",
+                    building.display()
+                )
+            }
             // What cargo prints for a program and for a check, in its JSON
             // messages (each program is `true`, each check passes).
             Cargo::Passes => Course::LESSONS
@@ -360,18 +402,16 @@ fn ctrl_c_while_building(course: &Course, args: &[&str]) -> Ran {
         .spawn()
         .unwrap();
     let group = Pid::from_raw(child.id() as i32);
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    // Opening the FIFO waits for the stand-in to open it, that is, for the
+    // build to start.
+    let mut said = String::new();
+    std::fs::File::open(course.file("building"))
+        .unwrap()
+        .read_to_string(&mut said)
+        .unwrap();
+    assert_eq!(said.trim(), BUILDING);
+    let mut stderr = child.stderr.take().unwrap();
     let mut seen = String::new();
-    loop {
-        let mut line = String::new();
-        if stderr.read_line(&mut line).unwrap() == 0 {
-            panic!("xtask ended before its build started:\n{seen}");
-        }
-        seen.push_str(&line);
-        if line.trim() == BUILDING {
-            break;
-        }
-    }
     // Ctrl-C leaves the terminal open: so does this, until xtask ends
     // (`wait` would close it first).
     let _terminal = child.stdin.take();
@@ -400,6 +440,7 @@ fn ctrl_c_during_a_build_says_stopped_gives_no_verdict_and_exits_130() {
     for args in [
         &["check", "join/wait_for_both"][..],
         &["--manual", "go", "join/wait_for_both"],
+        &["check", "--all"],
     ] {
         let ran = ctrl_c_while_building(&course, args);
         assert_eq!(
@@ -532,4 +573,76 @@ fn what_another_shell_changes_is_what_the_runner_shows_and_keeps() {
         progress.contains("current join/results_by_join"),
         "{progress}"
     );
+}
+
+/// Issue 11 asked for `learn check --all`: every exercise checked again in
+/// course order, whatever the others do, then a table; a pass is marked
+/// done, and an exercise marked done that no longer passes is unmarked.
+#[test]
+fn check_all_checks_every_exercise_and_ends_with_a_table() {
+    let course = Course::new("check-all", Cargo::Mixed);
+    let list = "lessons/lock/exercises/exercises.toml";
+    let toml = course.read(list);
+    assert!(
+        toml.contains("time_limit = 8"),
+        "lock_once's limit moved:\n{toml}"
+    );
+    std::fs::write(
+        course.file(list),
+        toml.replace("time_limit = 8", "time_limit = 1"),
+    )
+    .unwrap();
+    std::fs::write(
+        course.file(".learn-progress"),
+        "current lock/poisoned\ndone join/results_by_join\n",
+    )
+    .unwrap();
+
+    let ran = course.learn(&["check", "--all"], "");
+    let out = &ran.stdout;
+    assert_eq!(ran.code, Some(1), "{out}{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("3 of 5 exercises do not pass"),
+        "{}",
+        ran.stderr
+    );
+    // Only the table says what did not compile, not the compiler.
+    assert!(!ran.stderr.contains("expected one of"), "{}", ran.stderr);
+    // Not a terminal: each step on a line of its own, in course order.
+    assert!(!out.contains('\r'), "{out:?}");
+    let steps: Vec<&str> = out
+        .lines()
+        .filter(|line| line.contains('░') || line.contains('▓'))
+        .collect();
+    assert_eq!(steps.len(), 6, "{out}");
+    assert!(steps[0].ends_with(" 0/5 join/wait_for_both"), "{out}");
+    assert!(steps[4].ends_with(" 4/5 lock/poisoned"), "{out}");
+    for (id, verdict) in [
+        ("join/wait_for_both", "✓ passes"),
+        (
+            "join/results_by_join",
+            "✗ fails (was done: now to do again)",
+        ),
+        ("lock/overbooked", "✗ does not compile"),
+        ("lock/lock_once", "✗ hangs"),
+        ("lock/poisoned", "✓ passes"),
+    ] {
+        assert!(
+            out.lines()
+                .any(|line| line.starts_with(id) && line.ends_with(verdict)),
+            "no row {id} {verdict}:\n{out}"
+        );
+    }
+    assert!(
+        out.contains("2 of 5 pass; 1 fails, 1 does not compile, 1 hangs."),
+        "{out}"
+    );
+    let progress = course.progress();
+    assert!(progress.contains("done join/wait_for_both"), "{progress}");
+    assert!(progress.contains("done lock/poisoned"), "{progress}");
+    assert!(
+        !progress.contains("done join/results_by_join"),
+        "{progress}"
+    );
+    assert!(progress.contains("current lock/poisoned"), "{progress}");
 }
