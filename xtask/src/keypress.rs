@@ -3,21 +3,32 @@
 //! The terminal is put in "cbreak" mode: it hands over each key as it is
 //! pressed, without echoing it, but still turns Ctrl-C into SIGINT (so it
 //! stops a check as before) and still starts each printed line at the left
-//! margin. Full raw mode (crossterm's) would take both away from every
-//! `println!` of the runner.
+//! margin. Full raw mode would take both away from every `println!` of the
+//! runner. crossterm reads the keys (arrows come as escape sequences, which
+//! it decodes), as it does for rustlings.
 //!
-//! Keys are turned back into the lines the runner already reads
-//! ([`crate::keys::parse`]), so that the key names stay the same: `h`, `l`,
-//! `n`, `m` and `q` act at once; anything else (`g NAME`, `reset`, an answer
-//! to a question) is typed, shown, and sent with Enter.
+//! Outside the list, keys are turned back into the lines the runner already
+//! reads ([`crate::keys::parse`]), so that the key names stay the same: `h`,
+//! `l`, `n`, `m` and `q` act at once; anything else (`g NAME`, `reset`, an
+//! answer to a question) is typed, shown, and sent with Enter.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::IsTerminal;
 
-use crossbeam_channel::{Receiver, Sender};
+use crossbeam_channel::Receiver;
+use crossterm::event::{Event, KeyCode, KeyEventKind};
 use nix::sys::termios::{self, LocalFlags, SetArg, Termios};
 
 /// The keys that act as soon as they are pressed, at the start of a line.
 const AT_ONCE: [char; 5] = ['h', 'l', 'n', 'm', 'q'];
+
+/// What the learner typed.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Input {
+    /// One key, from a terminal.
+    Key(KeyCode),
+    /// A whole line, from a pipe (a script, a test).
+    Line(String),
+}
 
 /// A line being typed, key by key.
 #[derive(Default)]
@@ -28,25 +39,41 @@ pub struct Typing {
 impl Typing {
     /// Takes one key: returns the line it completes, if any, and what to
     /// show on the screen for it.
-    pub fn key(&mut self, key: char) -> (Option<String>, String) {
+    pub fn key(&mut self, key: KeyCode) -> (Option<String>, String) {
         match key {
-            '\r' | '\n' => {
+            KeyCode::Enter => {
                 let echo = if self.line.is_empty() { "" } else { "\n" };
                 (Some(std::mem::take(&mut self.line)), echo.into())
             }
-            // Backspace, as terminals send it.
-            '\x7f' | '\x08' => match self.line.pop() {
+            KeyCode::Backspace => match self.line.pop() {
                 Some(_) => (None, "\x08 \x08".into()),
                 None => (None, String::new()),
             },
-            key if self.line.is_empty() && AT_ONCE.contains(&key) => {
+            KeyCode::Char(key) if self.line.is_empty() && AT_ONCE.contains(&key) => {
                 (Some(key.to_string()), format!("{key}\n"))
             }
-            key if !key.is_control() => {
+            KeyCode::Char(key) if !key.is_control() => {
                 self.line.push(key);
                 (None, key.to_string())
             }
+            // Arrows and the like mean nothing on a line.
             _ => (None, String::new()),
+        }
+    }
+
+    /// Takes what was typed: the line it completes, if any (printing what
+    /// a key shows).
+    pub fn take(&mut self, input: Input) -> Option<String> {
+        match input {
+            Input::Line(line) => Some(line),
+            Input::Key(key) => {
+                let (line, echo) = self.key(key);
+                if !echo.is_empty() {
+                    print!("{echo}");
+                    let _ = std::io::Write::flush(&mut std::io::stdout());
+                }
+                line
+            }
         }
     }
 }
@@ -79,60 +106,53 @@ impl Drop for Cbreak {
     }
 }
 
-/// Reads keys from stdin on a thread of its own, and sends the lines they
-/// make, as [`Typing`] makes them.
-pub fn read_keys(lines: Sender<String>) {
-    let mut typing = Typing::default();
-    let mut stdin = std::io::stdin().lock();
-    let mut bytes = [0u8; 64];
-    // Until stdin ends (0 bytes) or fails.
-    while let Ok(read @ 1..) = stdin.read(&mut bytes) {
-        let text = String::from_utf8_lossy(&bytes[..read]).into_owned();
-        // An arrow or function key comes as an escape sequence in one read:
-        // none of them means anything here.
-        let text = text.split('\x1b').next().unwrap_or_default();
-        for key in text.chars() {
-            let (line, echo) = typing.key(key);
-            if !echo.is_empty() {
-                print!("{echo}");
-                let _ = std::io::stdout().flush();
-            }
-            if let Some(line) = line
-                && lines.send(line).is_err()
-            {
-                return;
-            }
-        }
-    }
-}
-
-/// Lines from the learner's keys: one key at a time on a terminal, whole
-/// lines otherwise (a pipe, a test).
-pub fn lines(on_keys: bool) -> Receiver<String> {
-    let (sender, lines) = crossbeam_channel::unbounded();
+/// What the learner types, read on a thread of its own: one key at a time
+/// on a terminal, whole lines otherwise. The channel closes when the input
+/// ends.
+pub fn input(on_keys: bool) -> Receiver<Input> {
+    let (sender, input) = crossbeam_channel::unbounded();
     std::thread::spawn(move || {
         if on_keys {
-            read_keys(sender);
+            while let Ok(event) = crossterm::event::read() {
+                let Event::Key(key) = event else { continue };
+                if key.kind != KeyEventKind::Release
+                    && sender.send(Input::Key(key.code)).is_err()
+                {
+                    break;
+                }
+            }
         } else {
             use std::io::BufRead;
             for line in std::io::stdin().lock().lines() {
                 let Ok(line) = line else { break };
-                if sender.send(line).is_err() {
+                if sender.send(Input::Line(line)).is_err() {
                     break;
                 }
             }
         }
     });
-    lines
+    input
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The keys of `keys`, as crossterm reads them from a terminal.
+    fn code(key: char) -> KeyCode {
+        match key {
+            '\r' => KeyCode::Enter,
+            '\x7f' => KeyCode::Backspace,
+            '\x1b' => KeyCode::Esc,
+            key => KeyCode::Char(key),
+        }
+    }
+
     fn typed(keys: &str) -> Vec<String> {
         let mut typing = Typing::default();
-        keys.chars().filter_map(|key| typing.key(key).0).collect()
+        keys.chars()
+            .filter_map(|key| typing.key(code(key)).0)
+            .collect()
     }
 
     #[test]
@@ -151,15 +171,17 @@ mod tests {
         assert_eq!(typed("y\r"), ["y"]);
         assert_eq!(typed("g lx\x7fock\r"), ["g lock"]);
         assert!(typed("g lock").is_empty());
+        assert_eq!(typed("g lo\x1bck\r"), ["g lock"], "Esc is no letter");
     }
 
     #[test]
     fn what_is_typed_is_shown_and_a_key_that_acts_starts_a_new_line() {
         let mut typing = Typing::default();
-        assert_eq!(typing.key('h').1, "h\n");
-        assert_eq!(typing.key('g').1, "g");
-        assert_eq!(typing.key('\x7f').1, "\x08 \x08");
-        assert_eq!(typing.key('\x7f').1, "");
-        assert_eq!(typing.key('\x01').1, "");
+        assert_eq!(typing.key(code('h')).1, "h\n");
+        assert_eq!(typing.key(code('g')).1, "g");
+        assert_eq!(typing.key(code('\x7f')).1, "\x08 \x08");
+        assert_eq!(typing.key(code('\x7f')).1, "");
+        assert_eq!(typing.key(KeyCode::Up).1, "");
+        assert_eq!(typing.key(code('\x1b')).1, "");
     }
 }

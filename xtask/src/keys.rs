@@ -6,7 +6,7 @@
 /// Where a message is read.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Place {
-    /// Inside the runner, which takes a key and Enter.
+    /// Inside the runner, which takes single keys.
     Runner,
     /// In a shell, after a one-off command.
     Shell,
@@ -33,7 +33,8 @@ pub fn go_to(place: Place, id: &str) -> String {
     go(place).replace("NAME", id)
 }
 
-/// The runner's keys, one line each (with Enter after each).
+/// The runner's keys: a letter acts at once, a word or a name is typed and
+/// sent with Enter.
 pub const RUNNER_KEYS: [(&str, &str); 7] = [
     ("Enter", "check"),
     ("h", "hint"),

@@ -21,8 +21,9 @@ use crate::exercises::{
     self, Exercise, INTERRUPTED, Outcome, Program, USUAL_HANG_CAUSES, build, catalogue,
     read, starter_from_solution,
 };
-use crate::keypress;
+use crate::keypress::{self, Input, Typing};
 use crate::keys::{self, Place, Typed};
+use crate::list_view::{self, ListView};
 use crate::names;
 use crate::progress::{Progress, ProgressFile};
 use crate::screen;
@@ -615,7 +616,8 @@ fn watch(course: &Course, start: Option<&Exercise>, manual: bool) -> Result {
     // On a terminal, keys act as they are pressed; the terminal is put back
     // as it was when this guard goes, however the runner ends.
     let keys_at_once = keypress::Cbreak::start();
-    let mut lines = keypress::lines(keys_at_once.is_some());
+    let mut input = keypress::input(keys_at_once.is_some());
+    let mut typing = Typing::default();
     let mut exercise = match start {
         Some(exercise) => exercise,
         None => course.current(&course.progress()?),
@@ -650,6 +652,11 @@ fn watch(course: &Course, start: Option<&Exercise>, manual: bool) -> Result {
     // learner does something else: the check that follows draws the screen
     // again, and would otherwise wipe it at once.
     let mut notice: Option<String> = None;
+    // The last check, when the screen is only to be drawn again (back from
+    // the list): the file as it checked it, and its verdict. A verdict whose
+    // compiler messages were shown as they came cannot be drawn again, so
+    // that one is checked again.
+    let mut last: Option<(Option<String>, Verdict)> = None;
 
     loop {
         if let Some(w) = watcher.as_mut() {
@@ -670,14 +677,21 @@ fn watch(course: &Course, start: Option<&Exercise>, manual: bool) -> Result {
                 }
             }
         }
-        clear_screen();
-        show_task(course, exercise)?;
-        show_notice(&notice);
-        // The learner's file as this check sees it. A save that changes
-        // nothing (the runner's own reset, an editor saving twice) is not
-        // checked again; Enter is there for that.
-        let checked = std::fs::read_to_string(exercise.starter()).ok();
-        let verdict = check(exercise, &course.file)?;
+        let (checked, verdict) = match last.take() {
+            Some((checked, verdict)) if verdict != Verdict::NotYet(None) => {
+                (checked, verdict)
+            }
+            _ => {
+                clear_screen();
+                show_task(course, exercise)?;
+                show_notice(&notice);
+                // The learner's file as this check sees it. A save that
+                // changes nothing (the runner's own reset, an editor saving
+                // twice) is not checked again; Enter is there for that.
+                let checked = std::fs::read_to_string(exercise.starter()).ok();
+                (checked, check(exercise, &course.file)?)
+            }
+        };
         if verdict == Verdict::Stopped || interrupted() {
             return Err(Stop::Interrupted);
         }
@@ -735,8 +749,11 @@ fn watch(course: &Course, start: Option<&Exercise>, manual: bool) -> Result {
                     Ok(path) if same_file(&path, &exercise.starter()) => Event::Saved,
                     _ => continue,
                 },
-                recv(lines) -> line => match line {
-                    Ok(line) => Event::Line(line),
+                recv(input) -> typed => match typed {
+                    Ok(typed) => match typing.take(typed) {
+                        Some(line) => Event::Line(line),
+                        None => continue,
+                    },
                     Err(_) => Event::InputClosed,
                 },
                 default(Duration::from_millis(200)) => Event::Tick,
@@ -765,7 +782,7 @@ fn watch(course: &Course, start: Option<&Exercise>, manual: bool) -> Result {
                 // Nothing more to read (stdin is not a terminal): go on
                 // watching files, without asking the closed input again.
                 Event::InputClosed => {
-                    lines = crossbeam_channel::never();
+                    input = crossbeam_channel::never();
                     continue;
                 }
                 Event::Line(line) => {
@@ -787,6 +804,17 @@ fn watch(course: &Course, start: Option<&Exercise>, manual: bool) -> Result {
                             return Ok(());
                         }
                         Typed::Hint => print_hint(exercise),
+                        // On a terminal, a list to move about in; otherwise
+                        // (a pipe) the list printed.
+                        Typed::List if keys_at_once.is_some() => {
+                            match browse(course, exercise, &input)? {
+                                Browsed::Go(to) => break to,
+                                Browsed::Back => {
+                                    last = Some((checked, verdict));
+                                    break exercise;
+                                }
+                            }
+                        }
                         Typed::List => {
                             print_list(course, &course.progress()?, Place::Runner)
                         }
@@ -813,7 +841,7 @@ fn watch(course: &Course, start: Option<&Exercise>, manual: bool) -> Result {
                             Err(stop) => return Err(stop),
                         },
                         Typed::Reset => {
-                            if ask(&lines, &reset_question(exercise))? {
+                            if ask(&input, &mut typing, &reset_question(exercise))? {
                                 notice = Some(reset(course, exercise)?);
                                 break exercise;
                             }
@@ -848,12 +876,17 @@ fn show_notice(notice: &Option<String>) -> usize {
 }
 
 /// Asks a question in the runner; only y or yes is a yes.
-fn ask(lines: &Receiver<String>, question: &str) -> Result<bool> {
+fn ask(input: &Receiver<Input>, typing: &mut Typing, question: &str) -> Result<bool> {
     print!("{question}");
     let _ = std::io::stdout().flush();
     loop {
         select! {
-            recv(lines) -> line => return Ok(line.is_ok_and(|line| keys::is_yes(&line))),
+            recv(input) -> typed => match typed {
+                Ok(typed) => if let Some(line) = typing.take(typed) {
+                    return Ok(keys::is_yes(&line));
+                },
+                Err(_) => return Ok(false),
+            },
             default(Duration::from_millis(200)) => {
                 if interrupted() {
                     return Err(Stop::Interrupted);
@@ -861,6 +894,93 @@ fn ask(lines: &Receiver<String>, question: &str) -> Result<bool> {
             }
         }
     }
+}
+
+/// How the learner left the list.
+enum Browsed<'a> {
+    /// To this exercise, with Enter.
+    Go(&'a Exercise),
+    /// Back where they were.
+    Back,
+}
+
+/// The list of exercises, on a screen of its own (`l`): see [`ListView`].
+fn browse<'a>(
+    course: &'a Course,
+    exercise: &Exercise,
+    input: &Receiver<Input>,
+) -> Result<Browsed<'a>> {
+    let mut list = ListView::new(list_rows(course)?, &exercise.id());
+    let mut message = String::new();
+    // The reset asked about, waiting for y.
+    let mut asking: Option<&Exercise> = None;
+    loop {
+        let (width, height) = screen::size();
+        clear_screen();
+        let (lines, selected) = list.lines(&message, width, height);
+        for (at, line) in lines.iter().enumerate() {
+            if Some(at) == selected {
+                // Reverse video: the selected row.
+                println!("\x1b[7m{line}\x1b[0m");
+            } else {
+                println!("{line}");
+            }
+        }
+        let _ = std::io::stdout().flush();
+        let key = loop {
+            select! {
+                recv(input) -> typed => match typed {
+                    Ok(Input::Key(key)) => break key,
+                    Ok(Input::Line(_)) => continue,
+                    Err(_) => return Ok(Browsed::Back),
+                },
+                default(Duration::from_millis(200)) => if interrupted() {
+                    return Err(Stop::Interrupted);
+                },
+            }
+        };
+        if let Some(to_reset) = asking.take() {
+            message = if key == crossterm::event::KeyCode::Char('y') {
+                let said = reset(course, to_reset)?;
+                list.refresh(list_rows(course)?);
+                said
+            } else {
+                format!("Not reset: {} is as it was.", to_reset.id())
+            };
+            continue;
+        }
+        message.clear();
+        match list.press(key, ListView::page(height)) {
+            list_view::Action::Stay => {}
+            list_view::Action::Back => return Ok(Browsed::Back),
+            list_view::Action::Go(id) => {
+                return Ok(Browsed::Go(course.find(&id, Place::Runner)?));
+            }
+            list_view::Action::Reset(id) => {
+                let found = course.find(&id, Place::Runner)?;
+                message = reset_question(found);
+                asking = Some(found);
+            }
+        }
+    }
+}
+
+/// Every exercise as the list shows it, done or not as the progress file
+/// says now.
+fn list_rows(course: &Course) -> Result<Vec<list_view::Row>> {
+    let progress = course.progress()?;
+    Ok(course
+        .all
+        .iter()
+        .map(|exercise| list_view::Row {
+            id: exercise.id(),
+            title: exercise
+                .title_and_task()
+                .map(|(title, _)| title)
+                .unwrap_or_default(),
+            done: progress.is_done(&exercise.id()),
+        })
+        .collect())
 }
 
 /// A line the runner does not take: the keys it does, and what was probably

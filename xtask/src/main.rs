@@ -26,6 +26,7 @@ mod exercises;
 mod keypress;
 mod keys;
 mod learn;
+mod list_view;
 mod measure;
 mod names;
 mod progress;
