@@ -810,6 +810,42 @@ pub fn file_name(path: &str) -> &str {
         .unwrap_or(path)
 }
 
+/// rustc writes each `= note: ...` and `= help: ...` on one line, however
+/// long. A book page shows at most `width` columns: a longer note is wrapped
+/// between words, its further lines indented under the note's first word,
+/// the way rustc lays out a note that has several lines of its own.
+pub fn wrap_long_notes(verdict: &str, width: usize) -> String {
+    let mut wrapped = String::new();
+    for line in verdict.lines() {
+        let label = ["= note: ", "= help: "]
+            .into_iter()
+            .find_map(|label| line.find(label).map(|at| at + label.len()));
+        let Some(indent) = label.filter(|_| line.chars().count() > width) else {
+            wrapped.push_str(line);
+            wrapped.push('\n');
+            continue;
+        };
+        let mut current = line[..indent].to_owned();
+        let mut first_word = true;
+        for word in line[indent..].split(' ') {
+            if !first_word && current.chars().count() + 1 + word.chars().count() > width {
+                wrapped.push_str(&current);
+                wrapped.push('\n');
+                current = " ".repeat(indent);
+                first_word = true;
+            }
+            if !first_word {
+                current.push(' ');
+            }
+            current.push_str(word);
+            first_word = false;
+        }
+        wrapped.push_str(&current);
+        wrapped.push('\n');
+    }
+    wrapped
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -898,5 +934,25 @@ mod tests {
             sections,
             vec![("a", "one\n".to_owned()), ("b", "two\n\n".to_owned())]
         );
+    }
+
+    /// A note or help longer than the page is wrapped between words, under
+    /// its first word; a short one, or a long line of code, is left alone.
+    #[test]
+    fn long_notes_are_wrapped_to_the_page() {
+        let long = format!("   = note: {}", "word ".repeat(40).trim_end());
+        let help = format!("   = help: {}", "wörd ".repeat(30).trim_end());
+        let code = format!("10 |     {}", "x".repeat(100));
+        let verdict = format!("{long}\n   = note: short\n{help}\n{code}\n");
+        let wrapped = wrap_long_notes(&verdict, 90);
+        let lines: Vec<&str> = wrapped.lines().collect();
+        assert!(lines.len() > 6, "{wrapped}");
+        let fits = |line: &&str| line.chars().count() <= 90 || line.starts_with("10 |");
+        assert!(lines.iter().all(fits), "{wrapped}");
+        assert!(lines[1].starts_with("           word"), "{wrapped}");
+        assert!(lines.contains(&"   = note: short"), "{wrapped}");
+        assert_eq!(lines.last(), Some(&code.as_str()));
+        let words = |text: &str| text.split_whitespace().count();
+        assert_eq!(words(&wrapped), words(&verdict));
     }
 }

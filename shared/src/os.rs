@@ -74,6 +74,21 @@ pub fn wait_until_gone(tid: u32, timeout: std::time::Duration) -> io::Result<boo
     }
 }
 
+/// How many threads this process has, once that number has come down to
+/// `expected` (or after a few seconds, if it never does). Threads that were
+/// joined can stay on the kernel's list a moment longer (see
+/// [`wait_until_gone`]); only threads that were *not* stopped stay for long.
+pub fn thread_count_settling_at(expected: usize) -> io::Result<usize> {
+    let give_up = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let count = threads()?.len();
+        if count <= expected || std::time::Instant::now() >= give_up {
+            return Ok(count);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
+
 /// The kernel's id of the calling thread.
 #[cfg(target_os = "linux")]
 pub fn current_tid() -> io::Result<u32> {
@@ -91,6 +106,30 @@ pub fn current_tid() -> io::Result<u32> {
     Err(io::Error::new(
         io::ErrorKind::Unsupported,
         "thread ids need Linux's /proc",
+    ))
+}
+
+/// The most memory this process has had resident at once so far (its peak
+/// resident set size, Linux's `VmHWM`), in KiB. Memory that a program only
+/// reserved (a thread's stack it never touched) is not counted: this is what
+/// the program really used.
+#[cfg(target_os = "linux")]
+pub fn peak_rss_kib() -> io::Result<u64> {
+    let status = std::fs::read_to_string("/proc/self/status")?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| value.trim().strip_suffix("kB"))
+        .and_then(|kib| kib.trim().parse().ok())
+        .ok_or_else(|| io::Error::other("no VmHWM line in /proc/self/status"))
+}
+
+/// The peak resident set size (needs Linux's `/proc`).
+#[cfg(not(target_os = "linux"))]
+pub fn peak_rss_kib() -> io::Result<u64> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "the peak resident set size needs Linux's /proc",
     ))
 }
 
@@ -123,5 +162,32 @@ mod tests {
         let gone =
             wait_until_gone(worker_tid, std::time::Duration::from_secs(10)).unwrap();
         assert!(gone, "thread {worker_tid} still listed after join");
+    }
+
+    #[test]
+    fn the_peak_grows_by_what_was_touched_and_stays_after_it_is_freed() {
+        const MIB: u64 = 1024;
+        let before = peak_rss_kib().unwrap();
+        // 64 MiB, every page written, so that all of it is resident.
+        let touched = vec![1u8; 64 * 1024 * 1024];
+        std::hint::black_box(&touched);
+        let with_it = peak_rss_kib().unwrap();
+        drop(touched);
+        let after = peak_rss_kib().unwrap();
+        assert!(
+            with_it >= before + 60 * MIB,
+            "{before} KiB, then {with_it} KiB"
+        );
+        // Resident memory, not reserved: a virtual size would be far larger.
+        assert!(
+            with_it < before + 128 * MIB,
+            "{before} KiB, then {with_it} KiB"
+        );
+        // The kernel's counts are per thread and merged now and then, so the
+        // figure may move by a few pages; it does not fall back by 64 MiB.
+        assert!(
+            after >= before + 60 * MIB,
+            "{before} KiB, then {after} KiB when freed"
+        );
     }
 }

@@ -7,6 +7,7 @@
 //! - `tour`    run every lesson in course order
 //! - `stress`  run golden tests many times with the other core busy
 //! - `measure` lesson gil_efficiency's figures, Rust beside Python, into the book
+//! - `measure-async` lesson async_io's crowds of waiting threads and tasks, likewise
 //! - `learn`   the exercises, one after another, checked as you save
 //! - `check-exercises`  every starter fails its check, every solution passes
 //! - `cut-starters`     write each exercise's starter from its solution
@@ -28,6 +29,7 @@ mod keys;
 mod learn;
 mod list_view;
 mod measure;
+mod measure_async;
 mod names;
 mod progress;
 mod screen;
@@ -114,6 +116,22 @@ enum Task {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Measure lesson async_io's crowds of waiting OS threads and tokio tasks
+    /// (beside Python's threads and asyncio tasks) and write the table and the
+    /// chart into the book.
+    MeasureAsync {
+        /// Runs of each crowd; the median of each figure is kept.
+        #[arg(long, default_value_t = 3)]
+        repeats: u32,
+        /// Measure nothing: draw measured.md and the charts again from the
+        /// measured.json already there.
+        #[arg(long)]
+        redraw: bool,
+        /// Where to write measured.md, measured.json and many.svg
+        /// (default: book/src/lessons/async_io).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -147,6 +165,12 @@ fn main() -> ExitCode {
             max_workers,
             out,
         }),
+        Task::MeasureAsync {
+            redraw: true, out, ..
+        } => measure_async::redraw(out),
+        Task::MeasureAsync { repeats, out, .. } => {
+            measure_async::measure(&measure_async::Options { repeats, out })
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

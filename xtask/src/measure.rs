@@ -35,6 +35,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use plotters::chart::MeshStyle;
+use plotters::coord::ranged1d::Ranged;
 use plotters::prelude::*;
 use plotters::style::text_anchor;
 use serde_json::{Value, json};
@@ -56,7 +58,7 @@ pub struct Options {
 }
 
 /// The longest each program may run.
-const LIMIT: Duration = Duration::from_secs(300);
+pub(crate) const LIMIT: Duration = Duration::from_secs(300);
 
 /// One measured run: a way of doing the job with some workers.
 #[derive(Debug, Clone)]
@@ -155,12 +157,13 @@ pub fn measure(options: &Options) -> Result {
     let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
     let max_workers = options.max_workers.unwrap_or(2 * cores).max(1);
 
-    let lesson = build_lesson()?;
+    let lesson = build_lesson("gil_efficiency")?;
     eprintln!(
         "\n==> Rust: n = {}, 1 to {max_workers} workers, best of {}",
         options.rust_n, options.rust_repeats
     );
     let rust_output = run_with_limit(
+        LIMIT,
         Command::new(&lesson)
             .env("LESSON_WORKER", "measure")
             .arg(options.rust_n.to_string())
@@ -177,6 +180,7 @@ pub fn measure(options: &Options) -> Result {
         options.python_n, options.python_repeats
     );
     let python = match run_with_limit(
+        LIMIT,
         Command::new("python3")
             .arg(&script)
             .arg("--n")
@@ -200,16 +204,40 @@ pub fn measure(options: &Options) -> Result {
         rust,
         python,
     };
-    std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
-    let data_path = out.join(DATA);
-    let data = serde_json::to_string_pretty(&measured.to_json())
-        .map_err(|err| format!("{}: {err}", data_path.display()))?;
-    write(&data_path, &(data + "\n"))?;
+    write_data(&out, &measured.to_json())?;
     write_page_and_chart(&measured, &out)
 }
 
 /// The file beside the page that keeps everything measured.
 const DATA: &str = "measured.json";
+
+/// Writes `data` into `measured.json` in `out`, making the folder if need be.
+pub(crate) fn write_data(out: &Path, data: &Value) -> Result {
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let path = out.join(DATA);
+    let text = serde_json::to_string_pretty(data)
+        .map_err(|err| format!("{}: {err}", path.display()))?;
+    write(&path, &(text + "\n"))
+}
+
+/// Reads `measured.json` in `out` back with `parse`, for `cargo xtask
+/// {task} --redraw`.
+pub(crate) fn read_data<T>(
+    out: &Path,
+    task: &str,
+    parse: impl FnOnce(&str) -> Result<T>,
+) -> Result<T> {
+    let path = out.join(DATA);
+    let text = std::fs::read_to_string(&path).map_err(|err| {
+        format!(
+            "{}: {err} (run `cargo xtask {task}` once to measure)",
+            path.display()
+        )
+    })?;
+    let data = parse(&text).map_err(|err| format!("{}: {err}", path.display()))?;
+    eprintln!("==> redrawing from {}", path.display());
+    Ok(data)
+}
 
 /// Writes `measured.md`, `speedup.svg` and `speedup-narrow.svg` into `out`.
 fn write_page_and_chart(measured: &Measured, out: &Path) -> Result {
@@ -224,7 +252,7 @@ fn write_page_and_chart(measured: &Measured, out: &Path) -> Result {
     Ok(())
 }
 
-fn write(path: &Path, text: &str) -> Result {
+pub(crate) fn write(path: &Path, text: &str) -> Result {
     std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
@@ -232,15 +260,7 @@ fn write(path: &Path, text: &str) -> Result {
 /// (default: the chapter's folder), without measuring anything.
 pub fn redraw(out: Option<PathBuf>) -> Result {
     let out = out.unwrap_or_else(|| workspace_root().join(CHAPTER));
-    let data_path = out.join(DATA);
-    let text = std::fs::read_to_string(&data_path).map_err(|err| {
-        format!(
-            "{}: {err} (run `cargo xtask measure` once to measure)",
-            data_path.display()
-        )
-    })?;
-    let saved =
-        Saved::parse(&text).map_err(|err| format!("{}: {err}", data_path.display()))?;
+    let saved = read_data(&out, "measure", Saved::parse)?;
     let measured = Measured {
         machine: saved.machine,
         options: &saved.options,
@@ -248,7 +268,6 @@ pub fn redraw(out: Option<PathBuf>) -> Result {
         rust: saved.rust,
         python: saved.python,
     };
-    eprintln!("==> redrawing from {}", data_path.display());
     write_page_and_chart(&measured, &out)
 }
 
@@ -272,12 +291,6 @@ impl Saved {
                 .as_u64()
                 .ok_or_else(|| format!("no number {section}.{key}"))
         };
-        let text = |key: &str| -> Result<String> {
-            data["machine"][key]
-                .as_str()
-                .map(str::to_owned)
-                .ok_or_else(|| format!("no text machine.{key}"))
-        };
         let records = |lang: &str| -> Result<Option<Report>> {
             match &data[lang] {
                 Value::Null => Ok(None),
@@ -291,13 +304,7 @@ impl Saved {
             u32::try_from(number("options", key)?).map_err(|err| format!("{key}: {err}"))
         };
         Ok(Saved {
-            machine: Machine {
-                cores: number("machine", "cores")? as usize,
-                cpu: text("cpu")?,
-                os: text("os")?,
-                date: text("date")?,
-                rustc: text("rustc")?,
-            },
+            machine: Machine::from_json(&data["machine"])?,
             options: Options {
                 rust_n: number("options", "rust_n")?,
                 python_n: number("options", "python_n")?,
@@ -315,39 +322,42 @@ impl Saved {
     }
 }
 
-/// Builds the lesson in release; the path of its executable.
-fn build_lesson() -> Result<PathBuf> {
-    eprintln!("\n==> cargo build --release -p lesson-gil_efficiency");
+/// Builds lesson-`lesson` in release; the path of its executable.
+pub(crate) fn build_lesson(lesson: &str) -> Result<PathBuf> {
+    let package = format!("lesson-{lesson}");
+    eprintln!("\n==> cargo build --release -p {package}");
     let output = cargo()
         .args([
             "build",
             "--release",
             "--package",
-            "lesson-gil_efficiency",
+            &package,
             "--bin",
-            "lesson-gil_efficiency",
-            "--message-format=json-render-diagnostics",
+            &package,
         ])
+        .arg("--message-format=json-render-diagnostics")
         .stderr(Stdio::inherit())
         .output()
         .map_err(|err| format!("cannot run cargo: {err}"))?;
     if !output.status.success() {
-        return Err(format!("building the lesson failed ({})", output.status));
+        return Err(format!("building {package} failed ({})", output.status));
     }
     String::from_utf8_lossy(&output.stdout)
         .lines()
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
         .filter(|m| {
-            m["reason"] == "compiler-artifact"
-                && m["target"]["name"] == "lesson-gil_efficiency"
+            m["reason"] == "compiler-artifact" && m["target"]["name"] == package.as_str()
         })
         .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-        .ok_or_else(|| "cargo built no lesson-gil_efficiency executable".to_owned())
+        .ok_or_else(|| format!("cargo built no {package} executable"))
 }
 
-/// Runs `command` to its end, at most [`LIMIT`], and returns its stdout;
+/// Runs `command` to its end, at most `limit`, and returns its stdout;
 /// `None` if the program does not exist. Its stderr goes to ours.
-fn run_with_limit(command: &mut Command) -> Result<Option<String>> {
+pub(crate) fn run_with_limit(
+    limit: Duration,
+    command: &mut Command,
+) -> Result<Option<String>> {
     let mut child = match command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -363,7 +373,7 @@ fn run_with_limit(command: &mut Command) -> Result<Option<String>> {
         let mut text = String::new();
         stdout.read_to_string(&mut text).map(|_| text)
     });
-    let deadline = Instant::now() + LIMIT;
+    let deadline = Instant::now() + limit;
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
@@ -373,7 +383,7 @@ fn run_with_limit(command: &mut Command) -> Result<Option<String>> {
             _ => {
                 child.kill().ok();
                 child.wait().ok();
-                return Err(format!("{command:?} ran past {LIMIT:?}: killed"));
+                return Err(format!("{command:?} ran past {limit:?}: killed"));
             }
         }
     };
@@ -387,17 +397,25 @@ fn run_with_limit(command: &mut Command) -> Result<Option<String>> {
     Ok(Some(text))
 }
 
+/// The text under `key` in a JSON object.
+pub(crate) fn json_text(object: &Value, key: &str) -> Result<String> {
+    object[key]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| format!("no text {key} in {object}"))
+}
+
 /// What the page says about the machine.
-struct Machine {
-    cores: usize,
-    cpu: String,
-    os: String,
-    date: String,
-    rustc: String,
+pub(crate) struct Machine {
+    pub(crate) cores: usize,
+    pub(crate) cpu: String,
+    pub(crate) os: String,
+    pub(crate) date: String,
+    pub(crate) rustc: String,
 }
 
 impl Machine {
-    fn describe(cores: usize) -> Machine {
+    pub(crate) fn describe(cores: usize) -> Machine {
         let cpu = std::fs::read_to_string("/proc/cpuinfo")
             .ok()
             .and_then(|info| {
@@ -424,9 +442,44 @@ impl Machine {
             rustc,
         }
     }
+
+    /// A made-up machine, for the tests of the pages.
+    #[cfg(test)]
+    pub(crate) fn for_tests() -> Machine {
+        Machine {
+            cores: 2,
+            cpu: "Test CPU".to_owned(),
+            os: "Linux 6.1".to_owned(),
+            date: "2026-01-02".to_owned(),
+            rustc: "rustc 1.95.0".to_owned(),
+        }
+    }
+
+    /// How `measured.json` keeps it.
+    pub(crate) fn to_json(&self) -> Value {
+        json!({
+            "date": self.date,
+            "cores": self.cores,
+            "cpu": self.cpu,
+            "os": self.os,
+            "rustc": self.rustc,
+        })
+    }
+
+    /// Read back from `measured.json`.
+    pub(crate) fn from_json(machine: &Value) -> Result<Machine> {
+        let text = |key: &str| json_text(machine, key);
+        Ok(Machine {
+            cores: machine["cores"].as_u64().ok_or("no number machine.cores")? as usize,
+            cpu: text("cpu")?,
+            os: text("os")?,
+            date: text("date")?,
+            rustc: text("rustc")?,
+        })
+    }
 }
 
-fn first_line(command: &mut Command) -> Option<String> {
+pub(crate) fn first_line(command: &mut Command) -> Option<String> {
     let output = command.stderr(Stdio::null()).output().ok()?;
     if !output.status.success() {
         return None;
@@ -464,7 +517,7 @@ struct Measured<'a> {
 }
 
 /// A time in seconds, for people: `412 ms`, `38.2 µs`, `1.25 s`.
-fn human(seconds: f64) -> String {
+pub(crate) fn human(seconds: f64) -> String {
     if seconds >= 1.0 {
         format!("{seconds:.2} s")
     } else if seconds >= 1e-3 {
@@ -479,16 +532,29 @@ fn human(seconds: f64) -> String {
 /// Opens a block whose tables never wrap a cell: on a narrow screen they
 /// scroll sideways instead of breaking `327.5 ms` or `processes` in pieces.
 /// (Markdown goes on inside it after a blank line; `</div>` closes it.)
-const NO_WRAP: &str = r#"<div style="white-space: nowrap">"#;
+pub(crate) const NO_WRAP: &str = r#"<div style="white-space: nowrap">"#;
 
 /// A time for a table cell or a sentence: `412&nbsp;ms`, never wrapped
 /// between the number and its unit.
-fn cell(seconds: f64) -> String {
+pub(crate) fn cell(seconds: f64) -> String {
     human(seconds).replace(' ', "&nbsp;")
 }
 
+/// The chart as a figure with its caption (HTML): the `wide` one in the text
+/// column, and on a phone the `narrow` one, where the wide one would shrink
+/// its labels to a few pixels.
+pub(crate) fn figure(wide: &Layout, narrow: &Layout, alt: &str, caption: &str) -> String {
+    format!(
+        "<figure>\n<picture>\n\
+         <source media=\"(max-width: 600px)\" srcset=\"{}\">\n\
+         <img src=\"{}\" alt=\"{alt}\">\n</picture>\n\
+         <figcaption>{caption}</figcaption>\n</figure>\n",
+        narrow.file, wide.file,
+    )
+}
+
 /// A count with thousands separators: `200,000,000`.
-fn grouped(n: u64) -> String {
+pub(crate) fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, digit) in digits.chars().enumerate() {
@@ -526,19 +592,12 @@ impl Measured<'_> {
 
     /// What `measured.json` keeps: enough to write the page and the chart again.
     fn to_json(&self) -> Value {
-        let machine = &self.machine;
         let options = self.options;
         json!({
             "about": "Written by `cargo xtask measure`, which draws measured.md and \
                       the charts from it; `cargo xtask measure --redraw` draws \
                       them again from this file without measuring.",
-            "machine": {
-                "date": machine.date,
-                "cores": machine.cores,
-                "cpu": machine.cpu,
-                "os": machine.os,
-                "rustc": machine.rustc,
-            },
+            "machine": self.machine.to_json(),
             "options": {
                 "rust_n": options.rust_n,
                 "python_n": options.python_n,
@@ -612,18 +671,10 @@ impl Measured<'_> {
                 self.fastest_of()
             );
         }
-        // A narrower chart for phones, where the wide one would shrink its
-        // labels to a few pixels.
         let _ = writeln!(
             w,
-            "<figure>\n<picture>\n\
-             <source media=\"(max-width: 600px)\" srcset=\"{}\">\n\
-             <img src=\"{}\" alt=\"{}\">\n</picture>\n\
-             <figcaption>{}</figcaption>\n</figure>\n",
-            NARROW.file,
-            WIDE.file,
-            self.chart_alt(),
-            self.chart_caption()
+            "{}",
+            figure(&WIDE, &NARROW, &self.chart_alt(), &self.chart_caption())
         );
 
         let mut languages = vec![("Rust", &self.rust, options.rust_n)];
@@ -845,39 +896,22 @@ impl Measured<'_> {
     /// language and way. Their paths.
     fn charts(&self, out: &Path) -> Result<Vec<PathBuf>> {
         let options = self.options;
-        // Okabe–Ito colours, which stay apart for colour-blind readers; each
-        // series also has a marker and a dash pattern of its own.
         let mut lines = vec![
-            Line {
-                label: "Rust threads".to_owned(),
-                color: RGBColor(0xd5, 0x5e, 0x00), // vermillion
-                dashes: &[],
-                marker: Marker::Circle,
-                points: self.rust.speedups("threads", options.rust_n)?,
-            },
-            Line {
-                label: "Rust processes".to_owned(),
-                color: RGBColor(0x00, 0x72, 0xb2), // blue
-                dashes: &[14.0, 6.0],
-                marker: Marker::Square,
-                points: self.rust.speedups("processes", options.rust_n)?,
-            },
+            Line::series(
+                0,
+                "Rust threads",
+                self.rust.speedups("threads", options.rust_n)?,
+            ),
+            Line::series(
+                1,
+                "Rust processes",
+                self.rust.speedups("processes", options.rust_n)?,
+            ),
         ];
         if let Some(python) = &self.python {
-            lines.push(Line {
-                label: "Python threads".to_owned(),
-                color: RGBColor(0x00, 0x9e, 0x73), // bluish green
-                dashes: &[3.0, 5.0],
-                marker: Marker::Triangle,
-                points: python.speedups("threads", options.python_n)?,
-            });
-            lines.push(Line {
-                label: "Python processes".to_owned(),
-                color: RGBColor(0xcc, 0x79, 0xa7), // reddish purple
-                dashes: &[14.0, 5.0, 3.0, 5.0],
-                marker: Marker::Diamond,
-                points: python.speedups("processes", options.python_n)?,
-            });
+            let speedups = |way| python.speedups(way, options.python_n);
+            lines.push(Line::series(2, "Python threads", speedups("threads")?));
+            lines.push(Line::series(3, "Python processes", speedups("processes")?));
         }
         let cores = self.machine.cores;
         lines.push(Line {
@@ -896,40 +930,52 @@ impl Measured<'_> {
         } else {
             " (no Python found)"
         };
-        let mut paths = Vec::new();
-        for layout in [WIDE, NARROW] {
+        write_charts(out, [WIDE, NARROW], &lines, |root, layout| {
             let title = match layout.columns {
                 1 => format!("Speedup over plain, {cores} cores{no_python}"),
                 _ => format!(
                     "Speedup over plain, Σ(i + i² + i³), {cores} cores{no_python}"
                 ),
             };
-            let path = out.join(layout.file);
-            let root =
-                SVGBackend::new(&path, layout.size(lines.len())).into_drawing_area();
-            draw(root, &layout, &title, &lines, self.max_workers)
-                .map_err(|err| format!("drawing {}: {err}", path.display()))?;
-            paths.push(path);
-        }
-        Ok(paths)
+            draw(root, layout, &title, &lines, self.max_workers)
+        })
     }
 }
 
+/// Draws the chart in each of the `layouts` with `draw`, into the layout's
+/// file in `out`; the files' paths.
+pub(crate) fn write_charts(
+    out: &Path,
+    layouts: [Layout; 2],
+    lines: &[Line],
+    draw: impl Fn(Area<'_>, &Layout) -> DrawResult,
+) -> Result<Vec<PathBuf>> {
+    let mut paths = Vec::new();
+    for layout in layouts {
+        let path = out.join(layout.file);
+        let root = SVGBackend::new(&path, layout.size(lines.len())).into_drawing_area();
+        draw(root, &layout)
+            .map_err(|err| format!("drawing {}: {err}", path.display()))?;
+        paths.push(path);
+    }
+    Ok(paths)
+}
+
 /// How a chart is laid out: one for the book's text column, one for phones.
-struct Layout {
-    file: &'static str,
-    width: u32,
+pub(crate) struct Layout {
+    pub(crate) file: &'static str,
+    pub(crate) width: u32,
     /// The height of the chart itself, above the legend.
-    height: u32,
+    pub(crate) height: u32,
     /// Legend entries to a row.
-    columns: usize,
+    pub(crate) columns: usize,
     /// Where the legend starts, from the left.
-    legend_left: f64,
+    pub(crate) legend_left: f64,
 }
 
 /// For the text column, 860 px wide at 1280 (and scaled down to fit a
 /// narrower one): labels of 17 px.
-const WIDE: Layout = Layout {
+pub(crate) const WIDE: Layout = Layout {
     file: "speedup.svg",
     width: 860,
     height: 450,
@@ -939,7 +985,7 @@ const WIDE: Layout = Layout {
 
 /// For a phone, shown some 350 px wide instead of the wide chart: labels of
 /// 17 px, scaled down to some 13 px.
-const NARROW: Layout = Layout {
+pub(crate) const NARROW: Layout = Layout {
     file: "speedup-narrow.svg",
     width: 450,
     height: 400,
@@ -953,24 +999,24 @@ const TITLE_FONT: f64 = 23.0;
 const LEGEND_ROW: u32 = 30;
 
 impl Layout {
-    fn size(&self, entries: usize) -> (u32, u32) {
+    pub(crate) fn size(&self, entries: usize) -> (u32, u32) {
         let rows = entries.div_ceil(self.columns) as u32;
         (self.width, self.height + rows * LEGEND_ROW + 12)
     }
 }
 
 /// One line of the chart: (workers, speedup) points, and how it is drawn.
-struct Line {
+pub(crate) struct Line {
     label: String,
     color: RGBColor,
     /// Lengths of dash, gap, dash, gap... in pixels; none: a solid line.
     dashes: &'static [f64],
     marker: Marker,
-    points: Vec<(usize, f64)>,
+    pub(crate) points: Vec<(usize, f64)>,
 }
 
 #[derive(Clone, Copy)]
-enum Marker {
+pub(crate) enum Marker {
     Circle,
     Square,
     Triangle,
@@ -978,10 +1024,34 @@ enum Marker {
     None,
 }
 
-type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
-type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
+pub(crate) type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
+pub(crate) type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
 
 impl Line {
+    /// The `nth` series, `label`led, through `points`: Okabe–Ito colours,
+    /// which stay apart for colour-blind readers, and a marker and a dash
+    /// pattern of its own besides.
+    pub(crate) fn series(nth: usize, label: &str, points: Vec<(usize, f64)>) -> Line {
+        const LOOKS: [(RGBColor, &[f64], Marker); 4] = [
+            (RGBColor(0xd5, 0x5e, 0x00), &[], Marker::Circle), // vermillion
+            (RGBColor(0x00, 0x72, 0xb2), &[14.0, 6.0], Marker::Square), // blue
+            (RGBColor(0x00, 0x9e, 0x73), &[3.0, 5.0], Marker::Triangle), // bluish green
+            (
+                RGBColor(0xcc, 0x79, 0xa7), // reddish purple
+                &[14.0, 5.0, 3.0, 5.0],
+                Marker::Diamond,
+            ),
+        ];
+        let (color, dashes, marker) = LOOKS[nth % LOOKS.len()];
+        Line {
+            label: label.to_owned(),
+            color,
+            dashes,
+            marker,
+            points,
+        }
+    }
+
     /// The line through `points` (pixels), with its dashes, and a marker at
     /// each of `marked`.
     fn draw(
@@ -1056,39 +1126,95 @@ fn draw(
     lines: &[Line],
     max_workers: usize,
 ) -> DrawResult {
-    root.fill(&WHITE)?;
-    let (upper, legend) = root.split_vertically(layout.height);
-    let speedups = lines
-        .iter()
-        .flat_map(|line| line.points.iter().map(|p| p.1));
-    let (low, high) =
-        speedups.fold((f64::MAX, f64::MIN), |(lo, hi), s| (lo.min(s), hi.max(s)));
+    let (upper, legend) = split_for_legend(&root, layout)?;
+    let (low, high) = y_range(lines);
     let y = Axis::fitted(low, high);
-    let mut chart = ChartBuilder::on(&upper)
-        .caption(title, ("sans-serif", TITLE_FONT))
-        .margin_top(8)
-        .margin_left(8)
-        .margin_right(24)
-        .x_label_area_size(58)
-        .y_label_area_size(72)
+    let mut chart = chart_builder(&upper, title)
         .build_cartesian_2d(0.6f64..(max_workers as f64 + 0.4), y.low..y.high)?;
     let y_label = |v: &f64| format!("{v:.*}", y.decimals());
-    chart
-        .configure_mesh()
-        .x_desc("workers")
+    let mut mesh = chart.configure_mesh();
+    grid_style(&mut mesh);
+    mesh.x_desc("workers")
         .y_desc("speedup over plain (×)")
         .x_labels(max_workers.min(16))
         .y_labels(y.ticks())
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_label_formatter(&y_label)
-        .label_style(("sans-serif", FONT))
+        .draw()?;
+    finish_chart(
+        &root,
+        [&upper, &legend],
+        layout,
+        lines,
+        |workers, speedup| chart.backend_coord(&(workers as f64, speedup)),
+    )
+}
+
+/// The series on the chart's `upper` part, each through its points placed
+/// by `pixel_of`, the legend under it, and the whole written out.
+pub(crate) fn finish_chart(
+    root: &Area<'_>,
+    [upper, legend]: [&Area<'_>; 2],
+    layout: &Layout,
+    lines: &[Line],
+    pixel_of: impl Fn(usize, f64) -> (i32, i32),
+) -> DrawResult {
+    draw_series(upper, lines, pixel_of)?;
+    draw_legend(legend, layout, lines)?;
+    root.present()?;
+    Ok(())
+}
+
+/// The lowest and the highest y of all the lines' points.
+pub(crate) fn y_range(lines: &[Line]) -> (f64, f64) {
+    lines
+        .iter()
+        .flat_map(|line| line.points.iter().map(|p| p.1))
+        .fold((f64::MAX, f64::MIN), |(lo, hi), y| (lo.min(y), hi.max(y)))
+}
+
+/// A chart's area on white, cut into the chart itself and the legend below it.
+pub(crate) fn split_for_legend<'a>(
+    root: &Area<'a>,
+    layout: &Layout,
+) -> std::result::Result<(Area<'a>, Area<'a>), Box<dyn std::error::Error>> {
+    root.fill(&WHITE)?;
+    Ok(root.split_vertically(layout.height))
+}
+
+/// The chart's title, margins and room for the axes' labels.
+pub(crate) fn chart_builder<'a, 'b>(
+    area: &'a Area<'b>,
+    title: &str,
+) -> ChartBuilder<'a, 'b, SVGBackend<'b>> {
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .caption(title, ("sans-serif", TITLE_FONT))
+        .margin_top(8)
+        .margin_left(8)
+        .margin_right(24)
+        .x_label_area_size(58)
+        .y_label_area_size(72);
+    builder
+}
+
+/// Labels large enough to read, pale grid lines at the labels only.
+pub(crate) fn grid_style<X: Ranged, Y: Ranged, DB: DrawingBackend>(
+    mesh: &mut MeshStyle<'_, '_, X, Y, DB>,
+) {
+    mesh.label_style(("sans-serif", FONT))
         .axis_desc_style(("sans-serif", FONT))
         .bold_line_style(RGBColor(0xdd, 0xdd, 0xdd))
-        .light_line_style(TRANSPARENT)
-        .draw()?;
+        .light_line_style(TRANSPARENT);
+}
 
-    // Each series a few pixels sideways from the next: where two lines
-    // meet, both stay visible.
+/// The series, each through its points placed by `pixel_of`, and each a few
+/// pixels sideways from the next: where two lines meet, both stay visible.
+fn draw_series(
+    area: &Area<'_>,
+    lines: &[Line],
+    pixel_of: impl Fn(usize, f64) -> (i32, i32),
+) -> DrawResult {
     let series = lines
         .iter()
         .filter(|l| !matches!(l.marker, Marker::None))
@@ -1104,16 +1230,19 @@ fn draw(
         let points: Vec<(f64, f64)> = line
             .points
             .iter()
-            .map(|&(workers, speedup)| {
-                let (x, y) = chart.backend_coord(&(workers as f64, speedup));
+            .map(|&(x, y)| {
+                let (x, y) = pixel_of(x, y);
                 (f64::from(x) + shift, f64::from(y))
             })
             .collect();
-        line.draw(&upper, &points, &points)?;
+        line.draw(area, &points, &points)?;
     }
+    Ok(())
+}
 
-    // The legend, under the chart. Two entries to a row give each language
-    // a row of its own.
+/// The legend, under the chart. Two entries to a row give each language a
+/// row of its own.
+fn draw_legend(legend: &Area<'_>, layout: &Layout, lines: &[Line]) -> DrawResult {
     let text = ("sans-serif", FONT)
         .into_font()
         .color(&BLACK)
@@ -1126,14 +1255,13 @@ fn draw(
     for (i, line) in lines.iter().enumerate() {
         let x = layout.legend_left + column_width * (i % layout.columns) as f64;
         let y = f64::from(LEGEND_ROW) * ((i / layout.columns) as f64 + 0.5) + 6.0;
-        line.draw(&legend, &[(x, y), (x + 52.0, y)], &[(x + 26.0, y)])?;
+        line.draw(legend, &[(x, y), (x + 52.0, y)], &[(x + 26.0, y)])?;
         legend.draw(&Text::new(
             line.label.as_str(),
             (x as i32 + 64, y as i32),
             text.clone(),
         ))?;
     }
-    root.present()?;
     Ok(())
 }
 
@@ -1281,13 +1409,7 @@ mod tests {
             run("python", "processes", 2, 10, 0.33, 0.65),
         ];
         Measured {
-            machine: Machine {
-                cores: 2,
-                cpu: "Test CPU".to_owned(),
-                os: "Linux 6.1".to_owned(),
-                date: "2026-01-02".to_owned(),
-                rustc: "rustc 1.95.0".to_owned(),
-            },
+            machine: Machine::for_tests(),
             options,
             max_workers: 2,
             rust: Report::parse("rust", &rust.join("\n")).unwrap(),

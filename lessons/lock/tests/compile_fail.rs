@@ -50,39 +50,11 @@ fn normalize(verdict: &str) -> String {
 /// The widest line the book shows without scrolling sideways.
 const PAGE_WIDTH: usize = 90;
 
-/// rustc writes each `= note: ...` on one line, however long. A note longer
-/// than [`PAGE_WIDTH`] is wrapped between words, its further lines indented
-/// under the note's first word, the way rustc lays out a note that has
-/// several lines of its own. Only notes are wrapped: the programs in
-/// `compile_fail/` are written so that every other line of the verdict fits.
+/// rustc writes each `= note: ...` on one line, however long: see
+/// [`shared::golden::wrap_long_notes`]. Only notes are wrapped: the programs
+/// in `compile_fail/` are written so that every other line of the verdict fits.
 fn wrap_long_notes(verdict: &str) -> String {
-    let mut wrapped = String::new();
-    for line in verdict.lines() {
-        let Some(at) = line.find("= note: ").filter(|_| line.len() > PAGE_WIDTH) else {
-            wrapped.push_str(line);
-            wrapped.push('\n');
-            continue;
-        };
-        let indent = " ".repeat(at + "= note: ".len());
-        let mut current = line[..indent.len()].to_owned();
-        let mut first_word = true;
-        for word in line[indent.len()..].split(' ') {
-            if !first_word && current.len() + 1 + word.len() > PAGE_WIDTH {
-                wrapped.push_str(&current);
-                wrapped.push('\n');
-                current = indent.clone();
-                first_word = true;
-            }
-            if !first_word {
-                current.push(' ');
-            }
-            current.push_str(word);
-            first_word = false;
-        }
-        wrapped.push_str(&current);
-        wrapped.push('\n');
-    }
-    wrapped
+    shared::golden::wrap_long_notes(verdict, PAGE_WIDTH)
 }
 
 fn without_std_source(verdict: &str) -> String {
@@ -275,22 +247,4 @@ note: d
 ";
     assert_eq!(normalize(with_std_source), expected);
     assert_eq!(normalize(without), expected);
-}
-
-/// A note longer than the page is wrapped between words, under its first
-/// word; a short one is left alone.
-#[test]
-fn long_notes_are_wrapped_to_the_page() {
-    let long = format!("   = note: {}", "word ".repeat(40).trim_end());
-    let wrapped = wrap_long_notes(&format!("{long}\n   = note: short\n"));
-    let lines: Vec<&str> = wrapped.lines().collect();
-    assert!(lines.len() > 3, "{wrapped}");
-    assert!(
-        lines.iter().all(|line| line.len() <= PAGE_WIDTH),
-        "{wrapped}"
-    );
-    assert!(lines[1].starts_with("           word"), "{wrapped}");
-    assert_eq!(lines.last(), Some(&"   = note: short"));
-    let words = |text: &str| text.split_whitespace().count();
-    assert_eq!(words(&wrapped), words(&long) + 3);
 }
