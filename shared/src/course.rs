@@ -6,12 +6,13 @@
 //! the lessons in this same order.
 
 /// Each lesson is the crate `lessons/<name>`, package `lesson-<name>`.
-pub const LESSONS: [&str; 13] = [
+pub const LESSONS: [&str; 14] = [
     // Threads
     "add_thread",
     "join",
     "lock",
     "thread_local",
+    "sync",
     // Processes
     "queue",
     "gil_efficiency",
