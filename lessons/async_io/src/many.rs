@@ -174,11 +174,14 @@ pub fn many() {
     for (name, way, count) in crowds {
         let measured = measure(way, count);
         println!(
-            "{count:>7} {name:<11}: {:>4.1} KiB each; all waiting after {:.2?}, \
-             done {:.2?} later",
+            "{count:>7} {name:<11}: {:>4.1} KiB each ({} KiB at the peak, {} before)",
             measured.each_kib(count),
-            measured.start,
-            measured.finish,
+            measured.peak_kib,
+            measured.before_kib,
+        );
+        println!(
+            "{:21}all waiting after {:.2?}, done {:.2?} later",
+            "", measured.start, measured.finish,
         );
         each_kib.push(measured.each_kib(count));
     }

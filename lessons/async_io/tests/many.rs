@@ -61,3 +61,69 @@ fn the_worker_refuses_what_it_does_not_know() {
         assert!(!output.stderr.is_empty(), "{args:?} says why");
     }
 }
+
+/// One crowd's line of the `many` variant: how many, the memory each, and
+/// the two figures it was computed from.
+struct Line {
+    count: f64,
+    each_kib: f64,
+    peak_kib: f64,
+    before_kib: f64,
+}
+
+fn crowd_lines(printed: &str) -> Vec<Line> {
+    let numbers = |line: &str| -> Vec<f64> {
+        line.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .filter_map(|word| word.parse().ok())
+            .collect()
+    };
+    printed
+        .lines()
+        .filter(|line| line.contains("KiB each"))
+        .map(|line| match numbers(line)[..] {
+            [count, each_kib, peak_kib, before_kib] => Line {
+                count,
+                each_kib,
+                peak_kib,
+                before_kib,
+            },
+            _ => panic!("not a crowd's line: {line}"),
+        })
+        .collect()
+}
+
+/// The variant's figures agree with each other: the memory each is the
+/// peak less the memory before, over the crowd; the ratio is the thread's
+/// over the task's. (The golden redacts them, as they vary.)
+#[test]
+fn the_variant_prints_figures_that_add_up() {
+    let output = Command::new(env!("CARGO_BIN_EXE_lesson-async_io"))
+        .arg("many")
+        .output()
+        .expect("run the variant");
+    assert!(output.status.success(), "{output:?}");
+    let printed = String::from_utf8_lossy(&output.stdout);
+    let crowds = crowd_lines(&printed);
+    assert_eq!(crowds.len(), 3, "{printed}");
+    for crowd in &crowds {
+        let each = (crowd.peak_kib - crowd.before_kib) / crowd.count;
+        // Printed with one decimal.
+        assert!(
+            (crowd.each_kib - each).abs() <= 0.051,
+            "{each} KiB each:\n{printed}"
+        );
+    }
+    let thread = (crowds[0].peak_kib - crowds[0].before_kib) / crowds[0].count;
+    let task = (crowds[1].peak_kib - crowds[1].before_kib) / crowds[1].count;
+    assert!(thread >= 4.0 && thread > task * 5.0, "{printed}");
+    let ratio: f64 = shared::golden::line_after(&printed, "a waiting task needs ")
+        .split('x')
+        .next()
+        .and_then(|number| number.parse().ok())
+        .expect("a ratio");
+    assert!(
+        (ratio - thread / task).abs() <= 0.051,
+        "{} expected:\n{printed}",
+        thread / task
+    );
+}
