@@ -26,7 +26,7 @@ use crate::tasks;
 /// the kernel picks one), with a random authkey that only its workers get.
 pub fn demo(args: DemoArgs) -> Result<(), String> {
     let key = AuthKey::random();
-    let numbers = tasks::task_numbers(&args.tasks);
+    let numbers = tasks::task_numbers(&args.tasks)?;
     let workers = (args.workers, args.pause);
     tasks::task_manager("127.0.0.1:0", key, &numbers, Some(workers))
 }

@@ -45,8 +45,9 @@ fn main() -> ExitCode {
         None => demo::demo(cli.demo),
         Some(Role::Manager(args)) => {
             let key = cli::authkey(args.authkey, "manager");
-            let numbers = tasks::task_numbers(&args.tasks);
-            tasks::task_manager(&args.listen, key, &numbers, None)
+            tasks::task_numbers(&args.tasks).and_then(|numbers| {
+                tasks::task_manager(&args.listen, key, &numbers, None)
+            })
         }
         Some(Role::Worker(args)) => {
             let key = cli::authkey(args.authkey, "worker");

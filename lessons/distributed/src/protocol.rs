@@ -33,8 +33,10 @@ use serde::{Deserialize, Serialize};
 /// handshake the limit is 256 bytes, as in Python.)
 pub const MAX_FRAME: usize = 64 * 1024;
 
-/// What a worker says to the manager.
+/// What a worker says to the manager. A field too many is refused, as an
+/// unknown message is.
 #[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum ToManager {
     /// Python: `task.get(timeout=1)`. Wait at most `wait_ms` for a task.
     Get { wait_ms: u64 },
@@ -46,6 +48,7 @@ pub enum ToManager {
 
 /// What the manager answers.
 #[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum ToWorker {
     /// A task: square `n`. `id` names it in the answer.
     Task { id: u64, n: u64 },
@@ -353,6 +356,10 @@ mod tests {
         // Anything else is refused: an unknown variant, a field too many.
         assert!(serde_json::from_str::<ToManager>(r#"{"Exec":{"cmd":"rm"}}"#).is_err());
         assert!(serde_json::from_str::<ToManager>(r#""Finished""#).is_err());
+        let extra = r#"{"Get":{"wait_ms":10,"extra":"field"}}"#;
+        assert!(serde_json::from_str::<ToManager>(extra).is_err(), "{extra}");
+        let extra = r#"{"Task":{"id":1,"n":2,"run":"this"}}"#;
+        assert!(serde_json::from_str::<ToWorker>(extra).is_err(), "{extra}");
     }
 
     #[test]

@@ -41,6 +41,17 @@ pub struct Done {
 /// Which connection holds a task.
 pub type WorkerId = u64;
 
+/// What `complete` made of a result.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Completed {
+    /// Recorded: the first right answer from the worker that holds the task.
+    Recorded,
+    /// The worker does not hold that task (another does, or it is done).
+    NotHeld,
+    /// Not the square of the task's number: refused, and not recorded.
+    Wrong { n: u64 },
+}
+
 /// What `take` found.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Taken {
@@ -128,21 +139,28 @@ impl TaskQueue {
         }
     }
 
+    // ANCHOR_END: take
+
+    // ANCHOR: complete
     /// The acknowledgement: worker `worker` brings the result of task `id`.
-    /// It counts only if that worker holds that task; so every task has its
-    /// result recorded exactly once, however often it was handed out.
-    pub fn complete(&self, worker: WorkerId, id: u64, square: u64) -> bool {
+    /// It counts only if that worker holds that task, and only if it is the
+    /// task's square: so every task has its right result recorded exactly
+    /// once, however often it was handed out.
+    pub fn complete(&self, worker: WorkerId, id: u64, square: u64) -> Completed {
         let mut state = self.state.lock();
         match state.taken.get(&id) {
             Some(&(holder, task)) if holder == worker => {
+                if task.n.checked_mul(task.n) != Some(square) {
+                    return Completed::Wrong { n: task.n };
+                }
                 state.taken.remove(&id);
                 // Under the lock, so that the result and the end of the loan
                 // are one step: nobody can see the one without the other.
                 self.results.send(Done { task, square }).ok();
                 self.changed.notify_all();
-                true
+                Completed::Recorded
             }
-            _ => false,
+            _ => Completed::NotHeld,
         }
     }
 
@@ -164,7 +182,7 @@ impl TaskQueue {
         self.changed.notify_all();
         lost
     }
-    // ANCHOR_END: take
+    // ANCHOR_END: complete
 }
 
 #[cfg(test)]
@@ -183,9 +201,9 @@ mod tests {
         assert_eq!(queue.take(2, NOW), Taken::Task(b));
         // Worker 1 dies holding task a: it goes back, and worker 2 gets it.
         assert_eq!(queue.give_back(1), vec![a]);
-        assert!(queue.complete(2, b.id, 400));
+        assert_eq!(queue.complete(2, b.id, 400), Completed::Recorded);
         assert_eq!(queue.take(2, NOW), Taken::Task(a));
-        assert!(queue.complete(2, a.id, 100));
+        assert_eq!(queue.complete(2, a.id, 100), Completed::Recorded);
         assert_eq!(queue.take(2, NOW), Taken::Finished);
         let squares: Vec<u64> = results.try_iter().map(|done| done.square).collect();
         assert_eq!(squares, vec![400, 100]);
@@ -196,10 +214,41 @@ mod tests {
         let (queue, results) = TaskQueue::new();
         let a = queue.put(3);
         assert_eq!(queue.take(1, NOW), Taken::Task(a));
-        assert!(!queue.complete(2, a.id, 9), "worker 2 does not hold it");
-        assert!(queue.complete(1, a.id, 9));
-        assert!(!queue.complete(1, a.id, 9), "a second result is refused");
+        assert_eq!(
+            queue.complete(2, a.id, 9),
+            Completed::NotHeld,
+            "worker 2 does not hold it"
+        );
+        assert_eq!(queue.complete(1, a.id, 9), Completed::Recorded);
+        assert_eq!(
+            queue.complete(1, a.id, 9),
+            Completed::NotHeld,
+            "a second is refused"
+        );
         assert_eq!(results.try_iter().count(), 1);
+    }
+
+    #[test]
+    fn a_wrong_square_is_refused_and_the_task_stays_out() {
+        let (queue, results) = TaskQueue::new();
+        let a = queue.put(3036);
+        assert_eq!(queue.take(1, NOW), Taken::Task(a));
+        assert_eq!(queue.complete(1, a.id, 12345), Completed::Wrong { n: 3036 });
+        assert_eq!(results.try_iter().count(), 0, "nothing recorded");
+        // Still worker 1's: the server drops it, and the task goes back.
+        assert_eq!(queue.give_back(1), vec![a]);
+        assert_eq!(queue.take(2, NOW), Taken::Task(a));
+        assert_eq!(queue.complete(2, a.id, 3036 * 3036), Completed::Recorded);
+        let done: Vec<u64> = results.try_iter().map(|done| done.square).collect();
+        assert_eq!(done, vec![3036 * 3036]);
+    }
+
+    #[test]
+    fn a_square_too_large_for_u64_is_never_right() {
+        let (queue, _results) = TaskQueue::new();
+        let a = queue.put(u64::MAX);
+        assert_eq!(queue.take(1, NOW), Taken::Task(a));
+        assert_eq!(queue.complete(1, a.id, 1), Completed::Wrong { n: u64::MAX });
     }
 
     #[test]
@@ -210,7 +259,7 @@ mod tests {
         assert_eq!(queue.take(1, NOW), Taken::Task(a));
         // Worker 2 must wait: worker 1 may still die and give task a back.
         assert_eq!(queue.take(2, Duration::from_millis(10)), Taken::Empty);
-        assert!(queue.complete(1, a.id, 9));
+        assert_eq!(queue.complete(1, a.id, 9), Completed::Recorded);
         assert_eq!(queue.take(2, NOW), Taken::Finished);
     }
 

@@ -21,7 +21,7 @@ use shared::say;
 
 use crate::auth::{self, AuthKey};
 use crate::protocol::{Broken, Connection, ToManager, ToWorker};
-use crate::queues::{Done, Taken, TaskQueue, WorkerId};
+use crate::queues::{Completed, Done, Taken, TaskQueue, WorkerId};
 
 // ANCHOR: limits
 /// A peer has this long to complete the handshake.
@@ -229,14 +229,20 @@ fn serve_worker(
                     }
                 }
             }
-            ToManager::Put { id, square } => {
-                if !queue.complete(worker, id, square) {
+            ToManager::Put { id, square } => match queue.complete(worker, id, square) {
+                Completed::Recorded => ToWorker::Ack { id },
+                Completed::NotHeld => {
                     return Err(Broken::Violation(format!(
                         "it sent a result for task {id}, which it does not hold"
                     )));
                 }
-                ToWorker::Ack { id }
-            }
+                // Dropped like any rule-breaker: the task goes back, for another.
+                Completed::Wrong { n } => {
+                    return Err(Broken::Violation(format!(
+                        "it sent {square} as the square of {n} (task {id})"
+                    )));
+                }
+            },
         };
         connection.send(&reply)?;
     }
@@ -282,5 +288,53 @@ impl Drop for Presence {
         if *count == 0 {
             self.0.zero.notify_all();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::{Got, RemoteQueues};
+
+    const WAIT: Duration = Duration::from_secs(5);
+
+    fn task_of(queues: &mut RemoteQueues) -> (u64, u64) {
+        match queues.get(WAIT) {
+            Ok(Got::Task { id, n }) => (id, n),
+            _ => panic!("a task was waiting"),
+        }
+    }
+
+    /// A worker that sends a wrong square is dropped, nothing is recorded,
+    /// and the task goes to another worker, whose right answer counts once.
+    #[test]
+    fn a_wrong_square_is_refused_and_the_task_redelivered() {
+        let key = AuthKey::new("key").unwrap();
+        let manager = Manager::start("127.0.0.1:0", key.clone()).unwrap();
+        let address = manager.address().to_string();
+        manager.task_queue().put(3036);
+        manager.task_queue().close();
+
+        let (mut liar, _) = RemoteQueues::connect(&address, &key).unwrap();
+        let (id, n) = task_of(&mut liar);
+        assert_eq!(n, 3036);
+        let refused = liar.put(id, 12345);
+        assert!(refused.is_err(), "the manager acknowledged a wrong square");
+        assert!(
+            manager.result_queue().try_recv().is_err(),
+            "nothing recorded"
+        );
+
+        let (mut honest, _) = RemoteQueues::connect(&address, &key).unwrap();
+        assert_eq!(
+            task_of(&mut honest),
+            (id, n),
+            "the task went back on the queue"
+        );
+        honest.put(id, n * n).unwrap();
+        let done = manager.result_queue().recv_timeout(WAIT).unwrap();
+        assert_eq!((done.task.id, done.square), (id, n * n));
+        assert!(matches!(honest.get(WAIT), Ok(Got::Finished)));
+        manager.shutdown();
     }
 }

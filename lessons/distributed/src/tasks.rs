@@ -127,15 +127,26 @@ pub fn task_worker(
 /// `rand` crate keeps fixed ("portable"): with the versions in Cargo.lock, a
 /// seed gives the same numbers on every machine. Without one, they come from
 /// `rand::rng()`, a generator seeded by the operating system.
-pub fn task_numbers(args: &TaskArgs) -> Vec<u64> {
+///
+/// How many is limited by memory only: a count that does not fit is an error.
+pub fn task_numbers(args: &TaskArgs) -> Result<Vec<u64>, String> {
     let count = args.tasks as usize;
+    let mut numbers = Vec::new();
+    numbers
+        .try_reserve_exact(count)
+        .map_err(|_| format!("{count} tasks do not fit in this machine's memory"))?;
     match args.seed {
-        Some(seed) => draw(&mut Xoshiro256PlusPlus::seed_from_u64(seed), count),
-        None => draw(&mut rand::rng(), count),
+        Some(seed) => draw(
+            &mut Xoshiro256PlusPlus::seed_from_u64(seed),
+            &mut numbers,
+            count,
+        ),
+        None => draw(&mut rand::rng(), &mut numbers, count),
     }
+    Ok(numbers)
 }
 
-fn draw(rng: &mut impl RngExt, count: usize) -> Vec<u64> {
-    (0..count).map(|_| rng.random_range(0..=10_000)).collect()
+fn draw(rng: &mut impl RngExt, numbers: &mut Vec<u64>, count: usize) {
+    numbers.extend((0..count).map(|_| rng.random_range(0..=10_000)));
 }
 // ANCHOR_END: numbers

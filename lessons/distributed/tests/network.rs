@@ -202,6 +202,31 @@ fn a_task_whose_worker_dies_is_done_by_another() {
     );
 }
 
+/// A job of 100,000 tasks: the number of tasks is limited by memory, not by
+/// a constant, and every result comes back exactly once.
+#[test]
+fn a_job_of_100000_tasks_completes() {
+    let (manager, address) = start_manager("key", 100_000, 11);
+    let workers: Vec<_> = ["w1", "w2"]
+        .into_iter()
+        .map(|name| start_worker(name, address, "key", "0"))
+        .collect();
+    for worker in workers {
+        let (status, _, stderr) = worker.finish(PATIENCE);
+        assert!(status.is_some_and(|s| s.success()), "{stderr}");
+    }
+    let (status, lines, stderr) = manager.finish(PATIENCE);
+    assert!(status.is_some_and(|s| s.success()), "{stderr}");
+    assert_every_result_exactly_once(&lines);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("100000 tasks, a result for 100000 of them")),
+        "{}",
+        lines[lines.len().saturating_sub(3)..].join("\n")
+    );
+}
+
 /// The manager is killed while a worker works: the kernel closes its
 /// sockets, and the worker says so as soon as it next talks to it.
 #[test]
