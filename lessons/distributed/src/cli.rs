@@ -53,6 +53,9 @@ pub struct ManagerArgs {
     pub authkey: Option<String>,
     #[command(flatten)]
     pub tasks: TaskArgs,
+    /// How long a worker may hold a task without renewing it, in seconds
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = lease)]
+    pub lease: Duration,
 }
 
 #[derive(Args)]
@@ -129,6 +132,19 @@ fn seconds(text: &str) -> Result<Duration, String> {
         .map_err(|_| format!("{text:?} is not a number of seconds"))?;
     if !(0.0..=10.0).contains(&seconds) {
         return Err("a pause is from 0 to 10 seconds".to_owned());
+    }
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+/// `--lease 2`: seconds, more than 0 and less than the server's idle limit
+/// (30 s), so that a silent worker's task comes back before its connection
+/// is dropped (see the chapter's page on leases).
+fn lease(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if !(seconds > 0.0 && seconds < 30.0) {
+        return Err("a lease is more than 0 and less than 30 seconds".to_owned());
     }
     Ok(Duration::from_secs_f64(seconds))
 }

@@ -21,7 +21,12 @@ const REPLY_GRACE: Duration = Duration::from_secs(5);
 
 /// What `get` brings back.
 pub enum Got {
-    Task { id: u64, n: u64 },
+    /// A task, and how long we may hold it without renewing (None: for ever).
+    Task {
+        id: u64,
+        n: u64,
+        lease: Option<Duration>,
+    },
     Empty,
     Finished,
 }
@@ -75,7 +80,11 @@ impl RemoteQueues {
     pub fn get(&mut self, wait: Duration) -> Result<Got, String> {
         let wait_ms = wait.as_millis().try_into().unwrap_or(u64::MAX);
         match self.call(&ToManager::Get { wait_ms }, wait + REPLY_GRACE)? {
-            ToWorker::Task { id, n } => Ok(Got::Task { id, n }),
+            ToWorker::Task { id, n, lease_ms } => Ok(Got::Task {
+                id,
+                n,
+                lease: lease_ms.map(Duration::from_millis),
+            }),
             ToWorker::Empty => Ok(Got::Empty),
             ToWorker::Finished => Ok(Got::Finished),
             other => Err(self.unexpected(&other, "get")),
@@ -87,6 +96,14 @@ impl RemoteQueues {
         match self.call(&ToManager::Put { id, square }, REPLY_GRACE)? {
             ToWorker::Ack { id: acknowledged } if acknowledged == id => Ok(()),
             other => Err(self.unexpected(&other, "put")),
+        }
+    }
+
+    /// Not in Python: still working on task `id`, so its lease starts again.
+    pub fn renew(&mut self, id: u64) -> Result<(), String> {
+        match self.call(&ToManager::Renew { id }, REPLY_GRACE)? {
+            ToWorker::Renewed { id: renewed } if renewed == id => Ok(()),
+            other => Err(self.unexpected(&other, "renew")),
         }
     }
 

@@ -19,7 +19,7 @@ use signal_hook::iterator::Signals;
 
 use crate::auth::AuthKey;
 use crate::cli::{AUTHKEY_VAR, DemoArgs};
-use crate::tasks;
+use crate::{server, tasks};
 
 // ANCHOR: demo
 /// The whole demo on this machine: a manager on a free loopback port (port 0:
@@ -28,7 +28,7 @@ pub fn demo(args: DemoArgs) -> Result<(), String> {
     let key = AuthKey::random();
     let numbers = tasks::task_numbers(&args.tasks)?;
     let workers = (args.workers, args.pause);
-    tasks::task_manager("127.0.0.1:0", key, &numbers, Some(workers))
+    tasks::task_manager("127.0.0.1:0", key, &numbers, server::LEASE, Some(workers))
 }
 // ANCHOR_END: demo
 

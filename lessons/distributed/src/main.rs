@@ -46,7 +46,7 @@ fn main() -> ExitCode {
         Some(Role::Manager(args)) => {
             let key = cli::authkey(args.authkey, "manager");
             tasks::task_numbers(&args.tasks).and_then(|numbers| {
-                tasks::task_manager(&args.listen, key, &numbers, None)
+                tasks::task_manager(&args.listen, key, &numbers, args.lease, None)
             })
         }
         Some(Role::Worker(args)) => {

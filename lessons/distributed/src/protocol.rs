@@ -44,20 +44,31 @@ pub enum ToManager {
     /// *acknowledgement*: until it arrives, the task stays the worker's, and
     /// goes back on the queue if the worker's connection breaks.
     Put { id: u64, square: u64 },
+    /// Not in Python: "still working on task `id`": its lease starts again.
+    Renew { id: u64 },
 }
 
 /// What the manager answers.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub enum ToWorker {
-    /// A task: square `n`. `id` names it in the answer.
-    Task { id: u64, n: u64 },
+    /// A task: square `n`. `id` names it in the answer. The worker holds it
+    /// for `lease_ms`, unless it renews the lease (a manager that gives no
+    /// lease, Python's, lets it hold the task for as long as it likes).
+    Task {
+        id: u64,
+        n: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lease_ms: Option<u64>,
+    },
     /// Python's `queue.Empty`: no task came within the wait. Ask again.
     Empty,
     /// Not in Python: every task has its result; no task will come any more.
     Finished,
     /// The result of task `id` is recorded (exactly once).
     Ack { id: u64 },
+    /// The lease on task `id` starts again.
+    Renewed { id: u64 },
 }
 // ANCHOR_END: messages
 
@@ -358,6 +369,11 @@ mod tests {
         assert!(serde_json::from_str::<ToManager>(r#""Finished""#).is_err());
         let extra = r#"{"Get":{"wait_ms":10,"extra":"field"}}"#;
         assert!(serde_json::from_str::<ToManager>(extra).is_err(), "{extra}");
+        let task: ToWorker = serde_json::from_str(r#"{"Task":{"id":1,"n":2}}"#).unwrap();
+        assert!(
+            matches!(task, ToWorker::Task { lease_ms: None, .. }),
+            "Python's"
+        );
         let extra = r#"{"Task":{"id":1,"n":2,"run":"this"}}"#;
         assert!(serde_json::from_str::<ToWorker>(extra).is_err(), "{extra}");
     }

@@ -16,6 +16,12 @@
 //! books, marked as taken by that worker, until the worker's result comes
 //! back (the acknowledgement). If the worker's connection breaks first, every
 //! task it held goes back to the front of the queue for another worker.
+//!
+//! A connection can also stay open while its worker does nothing (stopped,
+//! hung, or hoarding tasks on purpose). So a loan has a time limit, a
+//! *lease*, which the worker renews while it works on a long task; a lease
+//! that runs out sends its task back too. And no worker may hold more than a
+//! few tasks at once.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
@@ -40,7 +46,30 @@ pub struct Done {
 
 /// Which connection holds a task.
 pub type WorkerId = u64;
+// ANCHOR_END: queue
 
+// ANCHOR: loans
+
+/// The rules of a loan.
+#[derive(Debug, Clone, Copy)]
+pub struct Loans {
+    /// How long a worker may hold a task without renewing it.
+    pub lease: Duration,
+    /// How many tasks one worker may hold at once.
+    pub most_per_worker: usize,
+}
+
+/// A task out on loan: who holds it, and until when.
+#[derive(Debug, Clone, Copy)]
+struct Loan {
+    worker: WorkerId,
+    task: Task,
+    until: Instant,
+}
+
+// ANCHOR_END: loans
+
+// ANCHOR: outcomes
 /// What `complete` made of a result.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Completed {
@@ -62,8 +91,12 @@ pub enum Taken {
     Finished,
 }
 
+// ANCHOR_END: outcomes
+
+// ANCHOR: task_queue
 pub struct TaskQueue {
     state: Mutex<State>,
+    loans: Loans,
     /// Signalled whenever a task is put back, a result comes in, or the
     /// queue is closed: whatever a waiting `take` may be waiting for.
     changed: Condvar,
@@ -74,19 +107,22 @@ pub struct TaskQueue {
 struct State {
     next_id: u64,
     waiting: VecDeque<Task>,
-    /// Lent out, not acknowledged yet: task id -> (who holds it, the task).
-    taken: HashMap<u64, (WorkerId, Task)>,
+    /// Lent out, not acknowledged yet, by task id.
+    taken: HashMap<u64, Loan>,
     /// No more tasks will be put.
     closed: bool,
+    /// How many times a task has gone back on the queue.
+    went_back: u64,
 }
-// ANCHOR_END: queue
+// ANCHOR_END: task_queue
 
 impl TaskQueue {
     /// The task queue, and the receiving end of the result queue.
-    pub fn new() -> (TaskQueue, Receiver<Done>) {
+    pub fn new(loans: Loans) -> (TaskQueue, Receiver<Done>) {
         let (results, received) = crossbeam_channel::unbounded();
         let queue = TaskQueue {
             state: Mutex::new(State::default()),
+            loans,
             changed: Condvar::new(),
             results,
         };
@@ -119,18 +155,32 @@ impl TaskQueue {
     // ANCHOR: take
     /// Python: `task.get(timeout=wait)`, for the worker on connection
     /// `worker`. The task is lent, not given: it stays on the books until
-    /// `complete` or `give_back`.
+    /// `complete` or `give_back`, or until its lease runs out. A worker that
+    /// holds as many tasks as it may gets none until it gives one back.
     pub fn take(&self, worker: WorkerId, wait: Duration) -> Taken {
         let deadline = Instant::now() + wait;
         let mut state = self.state.lock();
         loop {
-            if let Some(task) = state.waiting.pop_front() {
-                state.taken.insert(task.id, (worker, task));
+            let held = state.taken.values().filter(|l| l.worker == worker).count();
+            let task = match held < self.loans.most_per_worker {
+                true => state.waiting.pop_front(),
+                false => None,
+            };
+            if let Some(task) = task {
+                let until = Instant::now() + self.loans.lease;
+                state.taken.insert(
+                    task.id,
+                    Loan {
+                        worker,
+                        task,
+                        until,
+                    },
+                );
                 return Taken::Task(task);
             }
-            // Nothing waiting: finished only if nothing is out on loan either,
-            // for a loan may yet come back.
-            if state.closed && state.taken.is_empty() {
+            // Finished only if nothing waits and nothing is out on loan
+            // either, for a loan may yet come back.
+            if state.closed && state.waiting.is_empty() && state.taken.is_empty() {
                 return Taken::Finished;
             }
             if self.changed.wait_until(&mut state, deadline).timed_out() {
@@ -149,7 +199,11 @@ impl TaskQueue {
     pub fn complete(&self, worker: WorkerId, id: u64, square: u64) -> Completed {
         let mut state = self.state.lock();
         match state.taken.get(&id) {
-            Some(&(holder, task)) if holder == worker => {
+            Some(&Loan {
+                worker: holder,
+                task,
+                ..
+            }) if holder == worker => {
                 if task.n.checked_mul(task.n) != Some(square) {
                     return Completed::Wrong { n: task.n };
                 }
@@ -167,22 +221,63 @@ impl TaskQueue {
     /// Redelivery: the connection of `worker` broke, so the tasks it held go
     /// back to the front of the queue, in their order. Returns them.
     pub fn give_back(&self, worker: WorkerId) -> Vec<Task> {
+        self.send_back(|loan| loan.worker == worker)
+    }
+    // ANCHOR_END: complete
+
+    // ANCHOR: lease
+
+    /// Worker `worker` is still at work on task `id`: its lease starts again.
+    /// False if the task is not (or no longer) that worker's.
+    pub fn renew(&self, worker: WorkerId, id: u64) -> bool {
+        self.renew_at(worker, id, Instant::now())
+    }
+
+    fn renew_at(&self, worker: WorkerId, id: u64, now: Instant) -> bool {
+        let mut state = self.state.lock();
+        match state.taken.get_mut(&id) {
+            Some(loan) if loan.worker == worker => {
+                loan.until = now + self.loans.lease;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The loans whose lease has run out by `now` end: their tasks go back to
+    /// the front of the queue. Returns them.
+    pub fn expire(&self, now: Instant) -> Vec<Task> {
+        self.send_back(|loan| loan.until <= now)
+    }
+
+    /// How long a loan lasts unless it is renewed.
+    pub fn lease(&self) -> Duration {
+        self.loans.lease
+    }
+
+    /// How many times a task has gone back on the queue, so far.
+    pub fn went_back(&self) -> u64 {
+        self.state.lock().went_back
+    }
+
+    fn send_back(&self, ends: impl Fn(&Loan) -> bool) -> Vec<Task> {
         let mut state = self.state.lock();
         let mut lost: Vec<Task> = state
             .taken
             .values()
-            .filter(|(holder, _)| *holder == worker)
-            .map(|&(_, task)| task)
+            .filter(|loan| ends(loan))
+            .map(|loan| loan.task)
             .collect();
         lost.sort_by_key(|task| task.id);
         for task in lost.iter().rev() {
             state.taken.remove(&task.id);
             state.waiting.push_front(*task);
         }
+        state.went_back += lost.len() as u64;
         self.changed.notify_all();
         lost
     }
-    // ANCHOR_END: complete
+    // ANCHOR_END: lease
 }
 
 #[cfg(test)]
@@ -190,10 +285,18 @@ mod tests {
     use super::*;
 
     const NOW: Duration = Duration::ZERO;
+    const LEASE: Duration = Duration::from_secs(10);
+
+    fn queue() -> (TaskQueue, Receiver<Done>) {
+        TaskQueue::new(Loans {
+            lease: LEASE,
+            most_per_worker: 2,
+        })
+    }
 
     #[test]
     fn a_task_lent_to_a_worker_that_dies_goes_to_another() {
-        let (queue, results) = TaskQueue::new();
+        let (queue, results) = queue();
         let a = queue.put(10);
         let b = queue.put(20);
         queue.close();
@@ -211,7 +314,7 @@ mod tests {
 
     #[test]
     fn a_result_counts_once_and_only_from_the_holder() {
-        let (queue, results) = TaskQueue::new();
+        let (queue, results) = queue();
         let a = queue.put(3);
         assert_eq!(queue.take(1, NOW), Taken::Task(a));
         assert_eq!(
@@ -230,7 +333,7 @@ mod tests {
 
     #[test]
     fn a_wrong_square_is_refused_and_the_task_stays_out() {
-        let (queue, results) = TaskQueue::new();
+        let (queue, results) = queue();
         let a = queue.put(3036);
         assert_eq!(queue.take(1, NOW), Taken::Task(a));
         assert_eq!(queue.complete(1, a.id, 12345), Completed::Wrong { n: 3036 });
@@ -245,7 +348,7 @@ mod tests {
 
     #[test]
     fn a_square_too_large_for_u64_is_never_right() {
-        let (queue, _results) = TaskQueue::new();
+        let (queue, _results) = queue();
         let a = queue.put(u64::MAX);
         assert_eq!(queue.take(1, NOW), Taken::Task(a));
         assert_eq!(queue.complete(1, a.id, 1), Completed::Wrong { n: u64::MAX });
@@ -253,7 +356,7 @@ mod tests {
 
     #[test]
     fn not_finished_while_a_task_is_out() {
-        let (queue, _results) = TaskQueue::new();
+        let (queue, _results) = queue();
         let a = queue.put(3);
         queue.close();
         assert_eq!(queue.take(1, NOW), Taken::Task(a));
@@ -265,7 +368,7 @@ mod tests {
 
     #[test]
     fn a_waiting_take_wakes_up_when_a_task_comes_back() {
-        let (queue, _results) = TaskQueue::new();
+        let (queue, _results) = queue();
         let a = queue.put(3);
         queue.close();
         assert_eq!(queue.take(1, NOW), Taken::Task(a));
@@ -274,5 +377,48 @@ mod tests {
             queue.give_back(1);
             assert_eq!(waiter.join().unwrap(), Taken::Task(a));
         });
+    }
+
+    /// A loan whose holder says nothing ends with its lease, and the task
+    /// goes to another worker; a renewed one lasts a lease from the renewal.
+    #[test]
+    fn a_lease_that_runs_out_sends_the_task_back() {
+        let (queue, _results) = queue();
+        let start = Instant::now();
+        let (a, b) = (queue.put(3), queue.put(4));
+        assert_eq!(queue.take(1, NOW), Taken::Task(a));
+        assert_eq!(queue.take(2, NOW), Taken::Task(b));
+        let later = Instant::now();
+        assert!(queue.renew_at(2, b.id, later + LEASE / 2));
+        assert_eq!(
+            queue.expire(start + LEASE / 2),
+            vec![],
+            "no lease is over yet"
+        );
+        assert_eq!(queue.went_back(), 0);
+        assert_eq!(
+            queue.expire(later + LEASE),
+            vec![a],
+            "only the unrenewed one"
+        );
+        assert_eq!(queue.went_back(), 1);
+        assert_eq!(queue.take(3, NOW), Taken::Task(a));
+        assert_eq!(queue.expire(later + LEASE * 2), vec![a, b]);
+        assert!(!queue.renew(2, b.id), "the task is no longer worker 2's");
+        assert_eq!(queue.went_back(), 3);
+    }
+
+    /// A worker gets no more than its share, however often it asks.
+    #[test]
+    fn a_worker_holds_at_most_its_share() {
+        let (queue, _results) = queue();
+        let tasks: Vec<Task> = (0..4).map(|n| queue.put(n)).collect();
+        queue.close();
+        assert_eq!(queue.take(1, NOW), Taken::Task(tasks[0]));
+        assert_eq!(queue.take(1, NOW), Taken::Task(tasks[1]));
+        assert_eq!(queue.take(1, NOW), Taken::Empty, "two is the most");
+        assert_eq!(queue.take(2, NOW), Taken::Task(tasks[2]));
+        assert_eq!(queue.complete(1, tasks[0].id, 0), Completed::Recorded);
+        assert_eq!(queue.take(1, NOW), Taken::Task(tasks[3]));
     }
 }

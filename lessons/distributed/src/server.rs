@@ -21,9 +21,15 @@ use shared::say;
 
 use crate::auth::{self, AuthKey};
 use crate::protocol::{Broken, Connection, ToManager, ToWorker};
-use crate::queues::{Completed, Done, Taken, TaskQueue, WorkerId};
+use crate::queues::{Completed, Done, Loans, Taken, TaskQueue, WorkerId};
 
 // ANCHOR: limits
+/// How long a worker may hold a task without renewing its lease; shorter
+/// than the idle limit, so that a task held by a silent connection comes
+/// back before the connection itself is dropped.
+pub const LEASE: Duration = Duration::from_secs(10);
+/// The most tasks one worker holds at once: the one it works on, and one more.
+pub const MOST_PER_WORKER: usize = 2;
 /// A peer has this long to complete the handshake.
 const HANDSHAKE_LIMIT: Duration = Duration::from_secs(5);
 /// An authenticated worker must send its next request within this time. It
@@ -50,7 +56,7 @@ pub struct Manager {
 impl Manager {
     // ANCHOR: start
     /// Python: `QueueManager(address=..., authkey=...).start()`.
-    pub fn start(listen: &str, key: AuthKey) -> Result<Manager, String> {
+    pub fn start(listen: &str, key: AuthKey, loans: Loans) -> Result<Manager, String> {
         let address = listen
             .to_socket_addrs()
             .map_err(|e| format!("cannot use {listen:?} as an address: {e}"))?
@@ -64,7 +70,7 @@ impl Manager {
         // whether it should stop (see `accept_connections`).
         listener.set_nonblocking(true).map_err(|e| e.to_string())?;
 
-        let (queue, results) = TaskQueue::new();
+        let (queue, results) = TaskQueue::new(loans);
         let queue = Arc::new(queue);
         let stop = Arc::new(AtomicBool::new(false));
         let workers = Arc::new(Counter::default());
@@ -212,6 +218,7 @@ fn serve_worker(
     worker: WorkerId,
     queue: &TaskQueue,
 ) -> Result<(), Broken> {
+    let lease_ms = Some(queue.lease().as_millis().try_into().unwrap_or(u64::MAX));
     loop {
         let request: ToManager = connection.recv(Instant::now() + IDLE_LIMIT)?;
         let reply = match request {
@@ -221,6 +228,7 @@ fn serve_worker(
                     Taken::Task(task) => ToWorker::Task {
                         id: task.id,
                         n: task.n,
+                        lease_ms,
                     },
                     Taken::Empty => ToWorker::Empty,
                     Taken::Finished => {
@@ -243,6 +251,14 @@ fn serve_worker(
                     )));
                 }
             },
+            ToManager::Renew { id } if queue.renew(worker, id) => {
+                ToWorker::Renewed { id }
+            }
+            ToManager::Renew { id } => {
+                return Err(Broken::Violation(format!(
+                    "it renewed task {id}, which it does not hold (its lease ran out?)"
+                )));
+            }
         };
         connection.send(&reply)?;
     }
@@ -297,10 +313,26 @@ mod tests {
     use crate::client::{Got, RemoteQueues};
 
     const WAIT: Duration = Duration::from_secs(5);
+    const LOANS: Loans = Loans {
+        lease: LEASE,
+        most_per_worker: MOST_PER_WORKER,
+    };
+
+    /// A manager on a free port with `numbers` as its tasks, all put.
+    fn manager_with(numbers: &[u64]) -> (Manager, String, AuthKey) {
+        let key = AuthKey::new("key").unwrap();
+        let manager = Manager::start("127.0.0.1:0", key.clone(), LOANS).unwrap();
+        for &n in numbers {
+            manager.task_queue().put(n);
+        }
+        manager.task_queue().close();
+        let address = manager.address().to_string();
+        (manager, address, key)
+    }
 
     fn task_of(queues: &mut RemoteQueues) -> (u64, u64) {
         match queues.get(WAIT) {
-            Ok(Got::Task { id, n }) => (id, n),
+            Ok(Got::Task { id, n, .. }) => (id, n),
             _ => panic!("a task was waiting"),
         }
     }
@@ -309,11 +341,7 @@ mod tests {
     /// and the task goes to another worker, whose right answer counts once.
     #[test]
     fn a_wrong_square_is_refused_and_the_task_redelivered() {
-        let key = AuthKey::new("key").unwrap();
-        let manager = Manager::start("127.0.0.1:0", key.clone()).unwrap();
-        let address = manager.address().to_string();
-        manager.task_queue().put(3036);
-        manager.task_queue().close();
+        let (manager, address, key) = manager_with(&[3036]);
 
         let (mut liar, _) = RemoteQueues::connect(&address, &key).unwrap();
         let (id, n) = task_of(&mut liar);
@@ -335,6 +363,50 @@ mod tests {
         let done = manager.result_queue().recv_timeout(WAIT).unwrap();
         assert_eq!((done.task.id, done.square), (id, n * n));
         assert!(matches!(honest.get(WAIT), Ok(Got::Finished)));
+        manager.shutdown();
+    }
+
+    /// A client that takes tasks and sits on them gets no more than its
+    /// share; when its leases run out, its tasks go to a worker that works,
+    /// and its late answers are refused. Every result is there once.
+    #[test]
+    fn a_hoarder_gets_its_share_and_loses_it_when_its_leases_run_out() {
+        let (manager, address, key) = manager_with(&[2, 3, 4]);
+        let (mut hoarder, _) = RemoteQueues::connect(&address, &key).unwrap();
+        let hoarded = [task_of(&mut hoarder), task_of(&mut hoarder)];
+        let short = Duration::from_millis(50);
+        assert!(
+            matches!(hoarder.get(short), Ok(Got::Empty)),
+            "more than its share"
+        );
+
+        let (mut honest, _) = RemoteQueues::connect(&address, &key).unwrap();
+        let (id, n) = task_of(&mut honest);
+        honest.put(id, n * n).unwrap();
+        // The hoarder renews nothing: a lease later, its tasks come back.
+        let later = Instant::now() + LEASE + Duration::from_secs(1);
+        let back = manager.task_queue().expire(later);
+        assert_eq!(
+            back.iter().map(|t| (t.id, t.n)).collect::<Vec<_>>(),
+            hoarded
+        );
+        for _ in hoarded {
+            let (id, n) = task_of(&mut honest);
+            honest.put(id, n * n).unwrap();
+        }
+        assert!(matches!(honest.get(WAIT), Ok(Got::Finished)));
+        let (id, n) = hoarded[0];
+        assert!(hoarder.put(id, n * n).is_err(), "a late answer is refused");
+
+        let results: Vec<u64> = manager
+            .result_queue()
+            .try_iter()
+            .map(|d| d.task.n)
+            .collect();
+        assert_eq!(results.len(), 3, "{results:?}");
+        let mut numbers = results.clone();
+        numbers.sort();
+        assert_eq!(numbers, vec![2, 3, 4], "each result exactly once");
         manager.shutdown();
     }
 }

@@ -8,7 +8,7 @@
 
 use std::collections::HashSet;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
@@ -18,13 +18,10 @@ use crate::auth::AuthKey;
 use crate::cli::{AUTHKEY_VAR, TaskArgs};
 use crate::client::{Got, RemoteQueues};
 use crate::demo;
-use crate::server::Manager;
+use crate::queues::Loans;
+use crate::server::{MOST_PER_WORKER, Manager};
 
 // ANCHOR: task_manager
-/// How long the manager waits for each result (Python's tutorial: 10 s;
-/// longer here, to leave you time to start a worker in another terminal).
-const RESULT_WAIT: Duration = Duration::from_secs(30);
-
 /// Python: taskmanager.py. With `demo_workers`, it also starts that many
 /// worker processes, pausing that long on each task, once the tasks are in:
 /// what you would otherwise do in another terminal.
@@ -32,14 +29,19 @@ pub fn task_manager(
     listen: &str,
     key: AuthKey,
     numbers: &[u64],
+    lease: Duration,
     demo_workers: Option<(u32, Duration)>,
 ) -> Result<(), String> {
     // Python: manager = QueueManager(address=('', 5000), authkey=b'abc')
     // Python: manager.start()
-    let manager = Manager::start(listen, key.clone())?;
+    let loans = Loans {
+        lease,
+        most_per_worker: MOST_PER_WORKER,
+    };
+    let manager = Manager::start(listen, key.clone(), loans)?;
     say!("Manager listening on {}", manager.address());
-    // Python: task = manager.get_task_queue(); result = manager.get_result_queue()
-    let (task, result) = (manager.task_queue(), manager.result_queue());
+    // Python: task = manager.get_task_queue()
+    let task = manager.task_queue();
 
     for &n in numbers {
         say!("Put task {n}...");
@@ -59,16 +61,7 @@ pub fn task_manager(
         None => None,
     };
 
-    let mut answered = HashSet::new();
-    for _ in numbers {
-        // Python: r = result.get(timeout=10)
-        let done = result.recv_timeout(RESULT_WAIT).map_err(|_| {
-            format!("no result within {RESULT_WAIT:?}: is a worker running?")
-        })?;
-        let n = done.task.n;
-        say!("Result: {n} * {n} = {}", done.square); // Python: print('Result: %s' % r)
-        answered.insert(done.task.id);
-    }
+    let answered = collect_results(&manager, numbers.len())?;
     manager.shutdown(); // Python: manager.shutdown()
     if let Some(workers) = workers {
         workers.join()?;
@@ -81,6 +74,53 @@ pub fn task_manager(
     Ok(())
 }
 // ANCHOR_END: task_manager
+
+// ANCHOR: collect_results
+/// How long the manager waits for the next result (Python's tutorial: 10 s;
+/// longer here, to leave you time to start a worker in another terminal).
+/// The wait starts again whenever a task goes back on the queue. Longer than
+/// the server's idle limit (30 s), which is longer than a lease (10 s): a
+/// silent worker's task comes back first, then its connection is dropped,
+/// and only a job that nobody works on at all runs out of patience.
+const RESULT_WAIT: Duration = Duration::from_secs(45);
+/// How often the manager looks for leases that have run out.
+const LEASE_CHECK: Duration = Duration::from_millis(100);
+
+/// Prints the results as they come, until there are `count`; sends back the
+/// tasks whose lease runs out meanwhile. The ids of the tasks answered.
+fn collect_results(manager: &Manager, count: usize) -> Result<HashSet<u64>, String> {
+    let (task, result) = (manager.task_queue(), manager.result_queue());
+    let mut answered = HashSet::new();
+    // The last result, or the last task back on the queue (a lease that ran
+    // out, or a worker lost): either starts the wait for a result again.
+    let (mut progress, mut went_back) = (Instant::now(), task.went_back());
+    while answered.len() < count {
+        // Python: r = result.get(timeout=10)
+        if let Ok(done) = result.recv_timeout(LEASE_CHECK) {
+            let n = done.task.n;
+            // Python: print('Result: %s' % r)
+            say!("Result: {n} * {n} = {}", done.square);
+            answered.insert(done.task.id);
+            progress = Instant::now();
+        }
+        for lost in task.expire(Instant::now()) {
+            let (id, n) = (lost.id, lost.n);
+            say!(
+                "manager: task {id} (n = {n}) goes back on the queue: its lease ran out"
+            );
+        }
+        if task.went_back() != went_back {
+            (progress, went_back) = (Instant::now(), task.went_back());
+        }
+        if progress.elapsed() > RESULT_WAIT {
+            return Err(format!(
+                "no result within {RESULT_WAIT:?}: is a worker running?"
+            ));
+        }
+    }
+    Ok(answered)
+}
+// ANCHOR_END: collect_results
 
 // ANCHOR: task_worker
 /// How long a worker waits for a task before it hears `Empty` (Python:
@@ -102,12 +142,12 @@ pub fn task_worker(
     loop {
         // Python: n = task.get(timeout=1)
         match queues.get(TASK_WAIT)? {
-            Got::Task { id, n } => {
+            Got::Task { id, n, lease } => {
                 say!("{name}: run task {n} * {n}...");
                 let square = n
                     .checked_mul(n)
                     .ok_or_else(|| format!("task {n} is too large to square"))?;
-                thread::sleep(pause); // Python: time.sleep(1)
+                work_for(pause, id, lease, &mut queues)?; // Python: time.sleep(1)
                 queues.put(id, square)?; // Python: result.put(r)
             }
             // Python: except Queue.Empty: print('task queue is empty.')
@@ -120,6 +160,30 @@ pub fn task_worker(
     Ok(())
 }
 // ANCHOR_END: task_worker
+
+// ANCHOR: renew
+/// Works on task `id` for `pause`, renewing its lease three times a lease,
+/// so that the manager knows we are still at it.
+fn work_for(
+    pause: Duration,
+    id: u64,
+    lease: Option<Duration>,
+    queues: &mut RemoteQueues,
+) -> Result<(), String> {
+    let Some(lease) = lease else {
+        thread::sleep(pause); // a manager without leases: nothing to renew
+        return Ok(());
+    };
+    let mut left = pause;
+    while left > lease / 3 {
+        thread::sleep(lease / 3);
+        left -= lease / 3;
+        queues.renew(id)?;
+    }
+    thread::sleep(left);
+    Ok(())
+}
+// ANCHOR_END: renew
 
 // ANCHOR: numbers
 /// Python: `n = random.randint(0, 10000)`, `count` times. With a seed, the

@@ -9,7 +9,9 @@ use std::net::{TcpListener, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{PATIENCE, assert_every_result_exactly_once, start_manager, start_worker};
+use common::{
+    PATIENCE, Running, assert_every_result_exactly_once, start_manager, start_worker,
+};
 use nix::sys::signal::Signal;
 
 /// A wrong key is refused on both sides with a clear message; the manager
@@ -200,6 +202,51 @@ fn a_task_whose_worker_dies_is_done_by_another() {
             .iter()
             .any(|l| l.contains("manager: lost the worker at"))
     );
+}
+
+/// A worker takes the last task and then stops (SIGSTOP), its socket still
+/// open, while a live worker asks for tasks. The lease on the task runs out
+/// (1 s here), the task goes to the live worker, and the job completes with
+/// every result exactly once; before leases, the manager gave up instead.
+#[test]
+fn the_silent_holder_of_the_last_task_loses_it_to_a_live_worker() {
+    let args = [
+        "manager",
+        "--listen",
+        "127.0.0.1:0",
+        "--tasks",
+        "1",
+        "--seed",
+        "3",
+    ];
+    let mut manager = Running::start(
+        "manager",
+        &[&args[..], &["--lease", "1"]].concat(),
+        Some("key"),
+    );
+    let address = manager.address();
+    let mut holder = start_worker("holder", address, "key", "10");
+    let taken = holder.wait_for("holder: run task ");
+    holder.signal(Signal::SIGSTOP);
+
+    let rescuer = start_worker("rescuer", address, "key", "0");
+    let back = manager.wait_for("its lease ran out");
+    let n = taken
+        .strip_prefix("holder: run task ")
+        .and_then(|rest| rest.split(' ').next());
+    assert!(back.contains(&format!("(n = {})", n.unwrap())), "{back}");
+    let (status, lines, stderr) = rescuer.finish(PATIENCE);
+    assert!(status.is_some_and(|s| s.success()), "{stderr}");
+    assert!(
+        lines.iter().any(|l| l.starts_with("rescuer: run task ")),
+        "{lines:?}"
+    );
+
+    let (status, lines, stderr) = manager.finish(PATIENCE);
+    assert!(status.is_some_and(|s| s.success()), "{stderr}");
+    assert_every_result_exactly_once(&lines);
+    holder.signal(Signal::SIGKILL);
+    holder.finish(PATIENCE);
 }
 
 /// A job of 100,000 tasks: the number of tasks is limited by memory, not by
