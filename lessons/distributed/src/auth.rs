@@ -139,14 +139,16 @@ impl From<Broken> for AuthError {
 }
 
 // ANCHOR: handshakes
-/// The manager's side (Python: `Listener.accept()`): challenge the worker,
-/// then answer its challenge. Returns the form the worker answered in.
-pub fn handshake_as_manager(
+/// The manager's side (Python: `Listener.accept()`), once its challenge is
+/// out (`send_challenge`): check the worker's answer, then answer its
+/// challenge. Returns the form the worker answered in.
+pub fn finish_handshake_as_manager(
     connection: &mut Connection,
     key: &AuthKey,
+    challenge: &Challenge,
     deadline: Instant,
 ) -> Result<Form, AuthError> {
-    let form = deliver_challenge(connection, key, deadline)?;
+    let form = check_answer(connection, key, challenge, deadline)?;
     answer_challenge(connection, key, deadline)?;
     Ok(form)
 }
@@ -159,31 +161,43 @@ pub fn handshake_as_worker(
     deadline: Instant,
 ) -> Result<Form, AuthError> {
     let form = answer_challenge(connection, key, deadline)?;
-    deliver_challenge(connection, key, deadline)?;
+    let challenge = send_challenge(connection)?;
+    check_answer(connection, key, &challenge, deadline)?;
     Ok(form)
 }
 // ANCHOR_END: handshakes
 
 // ANCHOR: deliver
-/// Python: `deliver_challenge`. Sends fresh random bytes; the peer proves it
-/// knows the key by sending back their HMAC.
-pub fn deliver_challenge(
-    connection: &mut Connection,
-    key: &AuthKey,
-    deadline: Instant,
-) -> Result<Form, AuthError> {
+/// A challenge sent: what the peer must sign.
+pub struct Challenge(Vec<u8>);
+
+/// Python: `deliver_challenge`, in two halves. The first sends fresh random
+/// bytes; the manager sends it as soon as it accepts a connection, and waits
+/// for the answer without a thread (see the server's waiting room).
+pub fn send_challenge(connection: &mut Connection) -> Result<Challenge, AuthError> {
     let mut nonce = [0u8; NONCE_LENGTH];
     rand::rng().fill(&mut nonce);
     // What the peer must sign: the name of the MAC and the random bytes.
     let message = [SHA256_TAG, &nonce].concat();
     connection.send_bytes(&[CHALLENGE, &message].concat())?;
+    Ok(Challenge(message))
+}
 
+/// The second half: the peer proves it knows the key by sending back the
+/// HMAC of our challenge.
+pub fn check_answer(
+    connection: &mut Connection,
+    key: &AuthKey,
+    challenge: &Challenge,
+    deadline: Instant,
+) -> Result<Form, AuthError> {
+    let message = &challenge.0;
     let answer = connection.recv_bytes(HANDSHAKE_FRAME, deadline)?;
     let (form, right) = if answer.len() == MD5_LENGTH {
         // A Python 3.11 peer signs the whole message with MD5, prefix and all.
-        (Form::LegacyMd5, verify::<Hmac<Md5>>(key, &message, &answer))
+        (Form::LegacyMd5, verify::<Hmac<Md5>>(key, message, &answer))
     } else if let Some(mac) = answer.strip_prefix(SHA256_TAG) {
-        (Form::Sha256, verify::<Hmac<Sha256>>(key, &message, mac))
+        (Form::Sha256, verify::<Hmac<Sha256>>(key, message, mac))
     } else {
         (Form::Sha256, false)
     };

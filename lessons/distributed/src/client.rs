@@ -5,7 +5,7 @@
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant};
 
-use crate::auth::{self, AuthKey, Form};
+use crate::auth::{self, AuthError, AuthKey, Form};
 use crate::protocol::{Broken, Connection, ToManager, ToWorker};
 
 // ANCHOR: limits
@@ -13,11 +13,22 @@ use crate::protocol::{Broken, Connection, ToManager, ToWorker};
 const CONNECT_LIMIT: Duration = Duration::from_secs(5);
 /// How long the handshake may take.
 const HANDSHAKE_LIMIT: Duration = Duration::from_secs(5);
+/// How long a worker keeps trying to get in when the manager is busy or not
+/// there yet, waiting twice as long after each try, from 100 ms to 2 s.
+const KEEP_TRYING: Duration = Duration::from_secs(20);
 /// How much longer than the wait it asked for the manager may take to
 /// answer a `get`, and how long it may take to acknowledge a result. A
 /// manager that says nothing for longer is taken for gone.
 const REPLY_GRACE: Duration = Duration::from_secs(5);
 // ANCHOR_END: limits
+
+/// Why `connect` failed, and whether it is worth trying again.
+#[derive(Debug)]
+pub struct CannotConnect {
+    pub why: String,
+    /// The manager is busy (or not there): it may let us in later.
+    pub busy: bool,
+}
 
 /// What `get` brings back.
 pub enum Got {
@@ -39,11 +50,42 @@ pub struct RemoteQueues {
 
 impl RemoteQueues {
     // ANCHOR: connect
-    /// Python: `m = QueueManager(address=..., authkey=...); m.connect()`.
-    /// Returns the form of the handshake we answered the manager's challenge in.
-    pub fn connect(manager: &str, key: &AuthKey) -> Result<(RemoteQueues, Form), String> {
-        let cannot =
-            |why: String| format!("cannot connect to the manager at {manager}: {why}");
+    /// Python: `m = QueueManager(address=..., authkey=...); m.connect()`,
+    /// tried again, after a pause that doubles each time, for as long as the
+    /// manager is busy or not there (`KEEP_TRYING`); `tried_again` hears each
+    /// failure. A wrong key is not tried again. Returns the form of the
+    /// handshake we answered the manager's challenge in.
+    pub fn connect_patiently(
+        manager: &str,
+        key: &AuthKey,
+        mut tried_again: impl FnMut(&str, Duration),
+    ) -> Result<(RemoteQueues, Form), String> {
+        let give_up = Instant::now() + KEEP_TRYING;
+        let mut pause = Duration::from_millis(100);
+        loop {
+            match RemoteQueues::connect(manager, key) {
+                Ok(connected) => return Ok(connected),
+                Err(CannotConnect { why, busy: true })
+                    if Instant::now() + pause < give_up =>
+                {
+                    tried_again(&why, pause);
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_secs(2));
+                }
+                Err(CannotConnect { why, .. }) => return Err(why),
+            }
+        }
+    }
+
+    /// One try at `connect_patiently`.
+    pub fn connect(
+        manager: &str,
+        key: &AuthKey,
+    ) -> Result<(RemoteQueues, Form), CannotConnect> {
+        let cannot = |why: String| CannotConnect {
+            why: format!("cannot connect to the manager at {manager}: {why}"),
+            busy: true,
+        };
         let addresses = manager
             .to_socket_addrs()
             .map_err(|e| cannot(e.to_string()))?;
@@ -65,7 +107,12 @@ impl RemoteQueues {
         let deadline = Instant::now() + HANDSHAKE_LIMIT;
         let form =
             auth::handshake_as_worker(&mut connection, key, deadline).map_err(|e| {
-                format!("cannot authenticate with the manager at {manager}: {e}")
+                // A connection closed or silent: the manager may be busy, try
+                // again. A key refused: trying again will not change it.
+                let busy = matches!(e, AuthError::Broken(_));
+                let why =
+                    format!("cannot authenticate with the manager at {manager}: {e}");
+                CannotConnect { why, busy }
             })?;
         let queues = RemoteQueues {
             connection,

@@ -190,6 +190,12 @@ pub struct Connection {
     stream: TcpStream,
 }
 
+impl std::os::fd::AsFd for Connection {
+    fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        self.stream.as_fd()
+    }
+}
+
 impl Connection {
     pub fn new(stream: TcpStream) -> io::Result<Connection> {
         stream.set_write_timeout(Some(WRITE_LIMIT))?;

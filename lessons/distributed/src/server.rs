@@ -7,7 +7,7 @@
 //! bounded time and a frame's worth of memory.
 
 use std::io;
-use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
 use std::os::fd::AsFd;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -19,7 +19,7 @@ use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use parking_lot::{Condvar, Mutex};
 use shared::say;
 
-use crate::auth::{self, AuthKey};
+use crate::auth::{self, AuthKey, Challenge};
 use crate::protocol::{Broken, Connection, ToManager, ToWorker};
 use crate::queues::{Completed, Done, Loans, Taken, TaskQueue, WorkerId};
 
@@ -30,15 +30,23 @@ use crate::queues::{Completed, Done, Loans, Taken, TaskQueue, WorkerId};
 pub const LEASE: Duration = Duration::from_secs(10);
 /// The most tasks one worker holds at once: the one it works on, and one more.
 pub const MOST_PER_WORKER: usize = 2;
-/// A peer has this long to complete the handshake.
-const HANDSHAKE_LIMIT: Duration = Duration::from_secs(5);
+/// A new connection has this long to answer the manager's challenge. Until
+/// its answer starts to arrive it waits in the waiting room, which costs a
+/// file descriptor and a few bytes, not a thread.
+const ANSWER_LIMIT: Duration = Duration::from_secs(2);
+/// Connections in the waiting room at once; more are turned away.
+const MAX_WAITING: usize = 1024;
+/// Then it has this long to finish the handshake, on a thread of its own.
+const HANDSHAKE_LIMIT: Duration = Duration::from_secs(2);
+/// Handshakes being finished at once (a thread each); more are turned away.
+const MAX_HANDSHAKES: usize = 16;
 /// An authenticated worker must send its next request within this time. It
 /// is longer than the longest pause a worker may make on a task (10 s).
 const IDLE_LIMIT: Duration = Duration::from_secs(30);
 /// The longest a `get` may wait for a task, whatever the worker asks.
 const MAX_WAIT: Duration = Duration::from_secs(5);
-/// Connections served at once; more are turned away at the door.
-const MAX_CONNECTIONS: usize = 32;
+/// Authenticated workers served at once; more are turned away.
+const MAX_WORKERS: usize = 32;
 /// How long `shutdown` waits for connected workers to hear `Finished`.
 const GOODBYE_LIMIT: Duration = Duration::from_secs(5);
 // ANCHOR_END: limits
@@ -119,6 +127,18 @@ impl Manager {
 }
 
 // ANCHOR: accept
+/// A connection whose challenge is sent, and whose answer has not come.
+struct Waiting {
+    connection: Connection,
+    challenge: Challenge,
+    peer: SocketAddr,
+    since: Instant,
+}
+
+/// The door: accepts connections, sends each its challenge, and keeps it in
+/// the waiting room until its answer starts to arrive. Only then does it get
+/// a thread. So silent connections, a flood of them, cost a thread nothing
+/// and cannot keep out a worker that knows the key.
 fn accept_connections(
     listener: TcpListener,
     key: AuthKey,
@@ -126,74 +146,157 @@ fn accept_connections(
     stop: Arc<AtomicBool>,
     workers: Arc<Counter>,
 ) {
-    let connections = Arc::new(Counter::default());
+    let handshakes = Arc::new(Counter::default());
+    let mut waiting: Vec<Waiting> = Vec::new();
     let mut next_worker: WorkerId = 0;
     while !stop.load(Ordering::Relaxed) {
-        // Wait up to 50 ms for a connection, then look at `stop` again.
-        let mut ready = [PollFd::new(listener.as_fd(), PollFlags::POLLIN)];
-        if poll(&mut ready, PollTimeout::from(50u16)).unwrap_or(0) == 0 {
-            continue;
-        }
-        let (stream, peer) = match listener.accept() {
-            Ok(accepted) => accepted,
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
-            Err(e) => {
-                // Out of file descriptors, for instance: wait, then retry.
-                say!("manager: cannot accept a connection: {e}");
-                thread::sleep(Duration::from_millis(100));
-                continue;
+        // Wait up to 50 ms for a connection or an answer, then look at
+        // `stop` again.
+        let ready = ready_to_read(&listener, &waiting, 50);
+        let now = Instant::now();
+        for (guest, answering) in
+            std::mem::take(&mut waiting).into_iter().zip(&ready[1..])
+        {
+            if *answering {
+                next_worker += 1;
+                let place = (&key, &queue, &workers, &handshakes);
+                finish_handshake(guest, next_worker, place);
+            } else if now - guest.since > ANSWER_LIMIT {
+                say!(
+                    "manager: dropped {}: no answer within {ANSWER_LIMIT:?}",
+                    guest.peer
+                );
+            } else {
+                waiting.push(guest);
             }
-        };
-        if connections.count() >= MAX_CONNECTIONS {
-            say!("manager: turned away {peer}: already {MAX_CONNECTIONS} connections");
-            continue; // dropping `stream` closes it
         }
-        next_worker += 1;
-        let worker = next_worker;
-        let present = connections.enter();
-        let (key, queue, workers) = (key.clone(), queue.clone(), workers.clone());
-        let started = thread::Builder::new()
-            .name(format!("worker {worker}"))
-            .spawn(move || {
-                let _present = present; // leaves the count when the thread ends
-                serve(stream, peer, worker, &key, &queue, &workers);
-            });
-        if let Err(e) = started {
-            say!("manager: cannot serve {peer}: {e}");
+        if ready[0] {
+            admit(&listener, &mut waiting);
         }
     }
 }
+
 // ANCHOR_END: accept
 
+// ANCHOR: admit
+/// Whether the listener (first) and each waiting connection have something
+/// to read, after at most `wait_ms` ms.
+fn ready_to_read(listener: &TcpListener, waiting: &[Waiting], wait_ms: u16) -> Vec<bool> {
+    let mut fds = vec![PollFd::new(listener.as_fd(), PollFlags::POLLIN)];
+    fds.extend(
+        waiting
+            .iter()
+            .map(|g| PollFd::new(g.connection.as_fd(), PollFlags::POLLIN)),
+    );
+    poll(&mut fds, PollTimeout::from(wait_ms)).ok();
+    // Readable, or hung up, or broken: the handshake's thread will see which.
+    fds.iter()
+        .map(|fd| fd.revents().is_some_and(|r| !r.is_empty()))
+        .collect()
+}
+
+/// Accepts every connection that is there, and sends each its challenge.
+fn admit(listener: &TcpListener, waiting: &mut Vec<Waiting>) {
+    loop {
+        let (stream, peer) = match listener.accept() {
+            Ok(accepted) => accepted,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+            Err(e) => {
+                // Out of file descriptors, for instance: try again later.
+                say!("manager: cannot accept a connection: {e}");
+                return;
+            }
+        };
+        if waiting.len() >= MAX_WAITING {
+            say!(
+                "manager: turned away {peer}: already {MAX_WAITING} in the waiting room"
+            );
+            continue; // dropping `stream` closes it
+        }
+        // The listener does not block; the connection must.
+        let connection = stream
+            .set_nonblocking(false)
+            .and_then(|()| Connection::new(stream));
+        let Ok(mut connection) = connection else {
+            continue; // the peer is gone already
+        };
+        // Python: Listener.accept() runs deliver_challenge first.
+        if let Ok(challenge) = auth::send_challenge(&mut connection) {
+            let since = Instant::now();
+            waiting.push(Waiting {
+                connection,
+                challenge,
+                peer,
+                since,
+            });
+        }
+    }
+}
+// ANCHOR_END: admit
+
 // ANCHOR: serve
-/// One connection, from the handshake to the end.
+/// A guest's answer is arriving: a thread of its own finishes the handshake
+/// and, if the guest knows the key, serves it as worker `worker`.
+fn finish_handshake(
+    guest: Waiting,
+    worker: WorkerId,
+    (key, queue, workers, handshakes): (
+        &AuthKey,
+        &Arc<TaskQueue>,
+        &Arc<Counter>,
+        &Arc<Counter>,
+    ),
+) {
+    let peer = guest.peer;
+    if handshakes.count() >= MAX_HANDSHAKES {
+        say!("manager: turned away {peer}: already {MAX_HANDSHAKES} handshakes");
+        return;
+    }
+    let in_handshake = handshakes.enter();
+    let (key, queue, workers) = (key.clone(), queue.clone(), workers.clone());
+    let started = thread::Builder::new()
+        .name(format!("worker {worker}"))
+        .spawn(move || {
+            let Waiting {
+                mut connection,
+                challenge,
+                ..
+            } = guest;
+            let deadline = Instant::now() + HANDSHAKE_LIMIT;
+            let handshake = auth::finish_handshake_as_manager(
+                &mut connection,
+                &key,
+                &challenge,
+                deadline,
+            );
+            drop(in_handshake);
+            match (handshake, workers.try_enter(MAX_WORKERS)) {
+                (Err(why), _) => say!("manager: refused {peer}: {why}"),
+                (Ok(_), None) => {
+                    say!("manager: turned away {peer}: already {MAX_WORKERS} workers");
+                }
+                (Ok(form), Some(present)) => {
+                    say!("manager: {peer} authenticated ({form})");
+                    serve(connection, peer, worker, &queue, present);
+                }
+            }
+        });
+    if let Err(e) = started {
+        say!("manager: cannot serve {peer}: {e}");
+    }
+}
+
+// ANCHOR_END: serve
+
+// ANCHOR: serve_to_the_end
+/// An authenticated worker, to the end of its connection.
 fn serve(
-    stream: TcpStream,
+    mut connection: Connection,
     peer: SocketAddr,
     worker: WorkerId,
-    key: &AuthKey,
     queue: &TaskQueue,
-    workers: &Arc<Counter>,
+    _present: Presence, // counted among the workers until this returns
 ) {
-    // The listener does not block; the connection must.
-    let connection = stream
-        .set_nonblocking(false)
-        .and_then(|()| Connection::new(stream));
-    let Ok(mut connection) = connection else {
-        return; // the peer is gone already
-    };
-    // Python: Listener.accept() runs deliver_challenge, then answer_challenge.
-    let deadline = Instant::now() + HANDSHAKE_LIMIT;
-    let form = match auth::handshake_as_manager(&mut connection, key, deadline) {
-        Ok(form) => form,
-        Err(why) => {
-            say!("manager: refused {peer}: {why}");
-            return;
-        }
-    };
-    say!("manager: {peer} authenticated ({form})");
-    let _present = workers.enter();
-
     let outcome = serve_worker(&mut connection, worker, queue);
     // However the connection ended, the tasks this worker still holds have
     // no result: they go back on the queue, for another worker.
@@ -209,7 +312,7 @@ fn serve(
         );
     }
 }
-// ANCHOR_END: serve
+// ANCHOR_END: serve_to_the_end
 
 // ANCHOR: serve_worker
 /// The worker's requests, until it has heard `Finished`.
@@ -282,6 +385,16 @@ impl Counter {
     fn enter(self: &Arc<Self>) -> Presence {
         *self.count.lock() += 1;
         Presence(self.clone())
+    }
+
+    /// Counts one in, unless there are `most` already.
+    fn try_enter(self: &Arc<Self>, most: usize) -> Option<Presence> {
+        let mut count = self.count.lock();
+        if *count >= most {
+            return None;
+        }
+        *count += 1;
+        Some(Presence(self.clone()))
     }
 
     fn wait_for_zero(&self, limit: Duration) {

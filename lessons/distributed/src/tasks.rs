@@ -137,7 +137,10 @@ pub fn task_worker(
     say!("{name}: Connect to server {manager}...");
     // Python: m = QueueManager(address=(server_addr, 5000), authkey=b'abc')
     // Python: m.connect()
-    let (mut queues, form) = RemoteQueues::connect(manager, key)?;
+    let (mut queues, form) =
+        RemoteQueues::connect_patiently(manager, key, |why, pause| {
+            say!("{name}: {why}; trying again in {pause:?}");
+        })?;
     say!("{name}: connected, and each side proved it knows the authkey ({form})");
     loop {
         // Python: n = task.get(timeout=1)
