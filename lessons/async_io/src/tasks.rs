@@ -48,10 +48,15 @@ pub async fn cancel() {
     task.abort(); // Python: task.cancel()
     match task.await {
         // Python: except asyncio.CancelledError:
-        Err(error) if error.is_cancelled() => {
-            println!("{} main: the task ended cancelled ({error})", at(start))
+        Err(error) => {
+            let cancelled = error.is_cancelled();
+            println!(
+                "{} main: is_cancelled() is {cancelled} ({error})",
+                at(start)
+            );
         }
-        other => println!("main: the task was not cancelled: {other:?}"),
+        // Never: the ticker ticks for ever.
+        Ok(()) => println!("main: the ticker finished"),
     }
 }
 // ANCHOR_END: cancel

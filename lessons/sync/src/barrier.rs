@@ -12,22 +12,18 @@ use std::time::Duration;
 // ANCHOR: barrier
 pub fn barrier() {
     let all_here = Barrier::new(3); // Python: all_here = threading.Barrier(3)
-    let (arrived, passed_early, leaders) = (
-        AtomicUsize::new(0),
-        AtomicUsize::new(0),
-        AtomicUsize::new(0),
-    );
+    let arrived = AtomicUsize::new(0);
+    let fewest_seen = AtomicUsize::new(usize::MAX);
+    let leaders = AtomicUsize::new(0);
     thread::scope(|s| {
         for name in ["A", "B", "C"] {
-            let (all_here, arrived, passed_early, leaders) =
-                (&all_here, &arrived, &passed_early, &leaders);
+            let (all_here, arrived, fewest_seen, leaders) =
+                (&all_here, &arrived, &fewest_seen, &leaders);
             s.spawn(move || {
                 println!("{name}: arrives");
                 arrived.fetch_add(1, Ordering::SeqCst);
                 let result = all_here.wait(); // Python: index = all_here.wait()
-                if arrived.load(Ordering::SeqCst) < 3 {
-                    passed_early.fetch_add(1, Ordering::SeqCst);
-                }
+                fewest_seen.fetch_min(arrived.load(Ordering::SeqCst), Ordering::SeqCst);
                 if result.is_leader() {
                     leaders.fetch_add(1, Ordering::SeqCst);
                 }
@@ -35,12 +31,10 @@ pub fn barrier() {
             });
         }
     });
-    let early = passed_early.load(Ordering::SeqCst);
-    println!("main: threads that passed before all 3 had arrived: {early}");
-    println!(
-        "main: is_leader() was true for {} of 3",
-        leaders.load(Ordering::SeqCst)
-    );
+    let fewest = fewest_seen.load(Ordering::SeqCst);
+    println!("main: the fewest arrivals any thread saw as it passed: {fewest} of 3");
+    let leaders = leaders.load(Ordering::SeqCst);
+    println!("main: is_leader() was true for {leaders} of 3");
 }
 // ANCHOR_END: barrier
 
@@ -90,6 +84,23 @@ impl TimedBarrier {
 
 // ANCHOR: broken_barrier
 pub fn broken_barrier() {
+    // All three come: each passes, with an arrival index of its own.
+    let all_here = TimedBarrier::new(3);
+    let indices = Mutex::new(Vec::new());
+    thread::scope(|s| {
+        for _ in 0..3 {
+            s.spawn(|| {
+                let index = all_here
+                    .wait(Duration::from_secs(10))
+                    .expect("all three come");
+                indices.lock().unwrap().push(index);
+            });
+        }
+    });
+    let mut indices = indices.into_inner().unwrap();
+    indices.sort();
+    println!("main: all 3 came and passed, with arrival indices {indices:?}");
+
     let all_here = TimedBarrier::new(3); // Python: threading.Barrier(3, timeout=0.2)
     thread::scope(|s| {
         for name in ["A", "B"] {

@@ -80,6 +80,7 @@ pub fn event() {
     let never = Event::new(); // nobody will set this one
     let set = never.wait_timeout(Duration::from_millis(100)); // Python: never.wait(0.1)
     println!("main: wait(100 ms) on an event nobody sets gives {set}");
+    println!("main: is_set() gives {}", start.is_set());
     start.clear(); // Python: start.clear()
     println!("main: after clear(), is_set() gives {}", start.is_set());
 }

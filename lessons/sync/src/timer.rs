@@ -61,5 +61,14 @@ pub fn timer() {
 
     let alarm = Timer::start(Duration::from_secs(10), || println!("timer: ALARM"));
     println!("main: alarm dropped; fired: {}", alarm.drop_and_join());
+
+    // Cancelling comes too late once the action has run.
+    let (ran_tx, ran) = mpsc::channel();
+    let quick = Timer::start(Duration::ZERO, move || ran_tx.send(()).unwrap());
+    ran.recv().unwrap();
+    println!(
+        "main: a timer that had fired, dropped; fired: {}",
+        quick.drop_and_join()
+    );
 }
 // ANCHOR_END: timer_variant
