@@ -66,13 +66,14 @@ impl TimedBarrier {
         let index = state.0;
         state.0 += 1;
         self.changed.notify_all();
-        let (mut state, _) = self
+        let (mut state, waited) = self
             .changed
             .wait_timeout_while(state, timeout, |(arrived, broken)| {
                 *arrived < self.parties && !*broken
             })
             .unwrap();
-        if state.0 >= self.parties {
+        // Not timed out: everyone came, or another waiter broke the barrier.
+        if !waited.timed_out() && state.0 >= self.parties {
             return Ok(index);
         }
         state.1 = true; // Python: barrier.abort()
