@@ -52,11 +52,12 @@ impl Event {
     /// Python: `event.wait(timeout)`: whether the flag was set in time.
     pub fn wait_timeout(&self, timeout: Duration) -> bool {
         let flag = self.flag.lock().unwrap();
-        let (flag, _) = self
+        let (_flag, waited) = self
             .changed
             .wait_timeout_while(flag, timeout, |set| !*set)
             .unwrap();
-        *flag
+        // Timed out means: still not set when the time was up.
+        !waited.timed_out()
     }
 }
 // ANCHOR_END: event
