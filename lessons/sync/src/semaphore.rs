@@ -85,8 +85,8 @@ pub fn semaphore() {
         for _ in 0..6 {
             s.spawn(|| {
                 slots.acquire(); // Python: with slots:
-                let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
-                most.fetch_max(now, Ordering::SeqCst);
+                inside.fetch_add(1, Ordering::SeqCst);
+                most.fetch_max(inside.load(Ordering::SeqCst), Ordering::SeqCst);
                 thread::sleep(Duration::from_millis(20)); // a download
                 inside.fetch_sub(1, Ordering::SeqCst);
                 slots.release().unwrap();
