@@ -8,6 +8,7 @@
 //! - `stress`  run golden tests many times with the other core busy
 //! - `measure` lesson gil_efficiency's figures, Rust beside Python, into the book
 //! - `measure-async` lesson async_io's crowds of waiting threads and tasks, likewise
+//! - `measure-distributed` lesson distributed's jobs: tasks/s, the manager's memory
 //! - `learn`   the exercises, one after another, checked as you save
 //! - `check-exercises`  every starter fails its check, every solution passes
 //! - `cut-starters`     write each exercise's starter from its solution
@@ -30,6 +31,7 @@ mod learn;
 mod list_view;
 mod measure;
 mod measure_async;
+mod measure_distributed;
 mod names;
 mod progress;
 mod screen;
@@ -116,6 +118,13 @@ enum Task {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Measure lesson distributed's jobs (1,000 and 100,000 tasks, 1 to 8
+    /// workers) and write the table into the book.
+    MeasureDistributed {
+        /// Where to write measured.md (default: book/src/lessons/distributed).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Measure lesson async_io's crowds of waiting OS threads and tokio tasks
     /// (beside Python's threads and asyncio tasks) and write the table and the
     /// chart into the book.
@@ -165,6 +174,7 @@ fn main() -> ExitCode {
             max_workers,
             out,
         }),
+        Task::MeasureDistributed { out } => measure_distributed::measure(out),
         Task::MeasureAsync {
             redraw: true, out, ..
         } => measure_async::redraw(out),
