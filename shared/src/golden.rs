@@ -253,6 +253,12 @@ impl Lesson {
             .unwrap_or_else(|err| panic!("cannot run {}: {err}", self.bin.display()))
     }
 
+    /// What the program printed on stdout with `args`, however it ended: for
+    /// an exercise's check, which says what went wrong before it compares.
+    pub fn printed(&self, args: &[&str]) -> String {
+        String::from_utf8_lossy(&self.run(args).stdout).into_owned()
+    }
+
     /// Runs the program with `args`, checks that it succeeded, and returns
     /// what it printed on stdout: for checks that look at the output before
     /// (or instead of) comparing it with a golden file.
@@ -809,6 +815,9 @@ pub fn file_name(path: &str) -> &str {
         .and_then(|name| name.to_str())
         .unwrap_or(path)
 }
+
+/// The widest line a book page shows without scrolling sideways.
+pub const BOOK_WIDTH: usize = 90;
 
 /// rustc writes each `= note: ...` and `= help: ...` on one line, however
 /// long. A book page shows at most `width` columns: a longer note is wrapped

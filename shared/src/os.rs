@@ -115,13 +115,24 @@ pub fn current_tid() -> io::Result<u32> {
 /// the program really used.
 #[cfg(target_os = "linux")]
 pub fn peak_rss_kib() -> io::Result<u64> {
-    let status = std::fs::read_to_string("/proc/self/status")?;
+    peak_in(&std::fs::read_to_string("/proc/self/status")?)
+}
+
+/// The peak resident set size of process `pid` so far, in KiB (see
+/// [`peak_rss_kib`]): for a program that watches another one.
+#[cfg(target_os = "linux")]
+pub fn peak_rss_kib_of(pid: u32) -> io::Result<u64> {
+    peak_in(&std::fs::read_to_string(format!("/proc/{pid}/status"))?)
+}
+
+/// The `VmHWM` figure of a `/proc/PID/status` text.
+fn peak_in(status: &str) -> io::Result<u64> {
     status
         .lines()
         .find_map(|line| line.strip_prefix("VmHWM:"))
         .and_then(|value| value.trim().strip_suffix("kB"))
         .and_then(|kib| kib.trim().parse().ok())
-        .ok_or_else(|| io::Error::other("no VmHWM line in /proc/self/status"))
+        .ok_or_else(|| io::Error::other("no VmHWM line in the process's status"))
 }
 
 /// The peak resident set size (needs Linux's `/proc`).
@@ -162,6 +173,14 @@ mod tests {
         let gone =
             wait_until_gone(worker_tid, std::time::Duration::from_secs(10)).unwrap();
         assert!(gone, "thread {worker_tid} still listed after join");
+    }
+
+    #[test]
+    fn the_peak_is_read_from_vmhwm() {
+        let status =
+            "Name:\tlesson\nVmPeak:\t  9000 kB\nVmHWM:\t    4321 kB\nVmRSS:\t 100 kB\n";
+        assert_eq!(peak_in(status).ok(), Some(4321));
+        assert_eq!(peak_in("Name:\tlesson\n").ok(), None);
     }
 
     #[test]

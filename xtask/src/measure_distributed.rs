@@ -115,7 +115,7 @@ fn run_job(lesson: &Path, tasks: u64, workers: usize) -> Result<Job> {
     }
     let mut peak_kib = 0;
     let status = loop {
-        if let Some(kib) = peak_of(manager.id()) {
+        if let Ok(kib) = shared::os::peak_rss_kib_of(manager.id()) {
             peak_kib = kib;
         }
         match manager.try_wait().map_err(|e| e.to_string())? {
@@ -164,19 +164,6 @@ fn listening_on(manager: &mut Child) -> Result<String> {
         .map_err(|_| "the manager never said where it listens".to_owned())
 }
 
-/// A process's peak resident memory so far, from `/proc/PID/status`.
-fn peak_of(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    peak_in(&status)
-}
-
-fn peak_in(status: &str) -> Option<u64> {
-    let line = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))?;
-    line.trim().strip_suffix("kB")?.trim().parse().ok()
-}
-
 /// The page: the machine, the command, and the table.
 fn page(machine: &Machine, jobs: &[Job]) -> String {
     let mut page = String::new();
@@ -209,14 +196,6 @@ fn page(machine: &Machine, jobs: &[Job]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_peak_is_read_from_vmhwm() {
-        let status =
-            "Name:\tlesson\nVmPeak:\t  9000 kB\nVmHWM:\t    4321 kB\nVmRSS:\t 100 kB\n";
-        assert_eq!(peak_in(status), Some(4321));
-        assert_eq!(peak_in("Name:\tlesson\n"), None);
-    }
 
     #[test]
     fn the_table_has_a_row_per_job_with_its_rate() {

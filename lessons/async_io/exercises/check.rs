@@ -12,16 +12,11 @@
 
 use shared::golden::Check;
 
-/// What the program printed on stdout.
-fn stdout_of(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
 /// The three fetches take 1, 2 and 3 s: 6 s one after another, 3 s together.
 #[test]
 fn together() {
     let program = shared::exercise!("async_io-together");
-    let printed = stdout_of(&program.run(&[]));
+    let printed = program.printed(&[]);
     assert!(
         !printed.contains("took 6s"),
         "The whole took 6 s, the sum of the three fetches: each one began only \
@@ -37,7 +32,7 @@ fn together() {
 #[test]
 fn give_up() {
     let program = shared::exercise!("async_io-give_up");
-    let printed = stdout_of(&program.run(&[]));
+    let printed = program.printed(&[]);
     assert!(
         printed.contains("gamma.example: 10.0.0.3"),
         "gamma.example, asked after silent.example, never got its answer \
@@ -53,7 +48,7 @@ fn give_up() {
 #[test]
 fn off_the_runtime() {
     let program = shared::exercise!("async_io-off_the_runtime");
-    let printed = stdout_of(&program.run(&[]));
+    let printed = program.printed(&[]);
     assert!(
         !printed.contains("MultiThread"),
         "The runtime is a multi-threaded one now: another worker runs the sensor \
@@ -69,7 +64,7 @@ fn off_the_runtime() {
 #[test]
 fn three_at_a_time() {
     let program = shared::exercise!("async_io-three_at_a_time");
-    let printed = stdout_of(&program.run(&[]));
+    let printed = program.printed(&[]);
     let refused = printed
         .lines()
         .filter(|line| line.contains("refused"))

@@ -13,7 +13,7 @@
 //! change of compiler, `TRYBUILD=overwrite cargo test -p lesson-async_io
 //! --test compile_fail` writes both; review them.
 
-const PAGE_WIDTH: usize = 90;
+use shared::golden::BOOK_WIDTH as PAGE_WIDTH;
 
 #[test]
 fn rustc_refuses_what_the_lesson_says_it_refuses() {

@@ -126,6 +126,16 @@ impl Manager {
     }
 }
 
+/// What a connection's thread needs from the manager.
+#[derive(Clone)]
+struct Door {
+    key: AuthKey,
+    queue: Arc<TaskQueue>,
+    /// Authenticated workers, and connections finishing their handshake.
+    workers: Arc<Counter>,
+    handshakes: Arc<Counter>,
+}
+
 // ANCHOR: accept
 /// A connection whose challenge is sent, and whose answer has not come.
 struct Waiting {
@@ -147,6 +157,12 @@ fn accept_connections(
     workers: Arc<Counter>,
 ) {
     let handshakes = Arc::new(Counter::default());
+    let door = Door {
+        key,
+        queue,
+        workers,
+        handshakes,
+    };
     let mut waiting: Vec<Waiting> = Vec::new();
     let mut next_worker: WorkerId = 0;
     while !stop.load(Ordering::Relaxed) {
@@ -159,8 +175,7 @@ fn accept_connections(
         {
             if *answering {
                 next_worker += 1;
-                let place = (&key, &queue, &workers, &handshakes);
-                finish_handshake(guest, next_worker, place);
+                finish_handshake(guest, next_worker, &door);
             } else if now - guest.since > ANSWER_LIMIT {
                 say!(
                     "manager: dropped {}: no answer within {ANSWER_LIMIT:?}",
@@ -237,23 +252,13 @@ fn admit(listener: &TcpListener, waiting: &mut Vec<Waiting>) {
 // ANCHOR: serve
 /// A guest's answer is arriving: a thread of its own finishes the handshake
 /// and, if the guest knows the key, serves it as worker `worker`.
-fn finish_handshake(
-    guest: Waiting,
-    worker: WorkerId,
-    (key, queue, workers, handshakes): (
-        &AuthKey,
-        &Arc<TaskQueue>,
-        &Arc<Counter>,
-        &Arc<Counter>,
-    ),
-) {
+fn finish_handshake(guest: Waiting, worker: WorkerId, door: &Door) {
     let peer = guest.peer;
-    if handshakes.count() >= MAX_HANDSHAKES {
+    let Some(in_handshake) = door.handshakes.try_enter(MAX_HANDSHAKES) else {
         say!("manager: turned away {peer}: already {MAX_HANDSHAKES} handshakes");
         return;
-    }
-    let in_handshake = handshakes.enter();
-    let (key, queue, workers) = (key.clone(), queue.clone(), workers.clone());
+    };
+    let door = door.clone();
     let started = thread::Builder::new()
         .name(format!("worker {worker}"))
         .spawn(move || {
@@ -265,21 +270,22 @@ fn finish_handshake(
             let deadline = Instant::now() + HANDSHAKE_LIMIT;
             let handshake = auth::finish_handshake_as_manager(
                 &mut connection,
-                &key,
+                &door.key,
                 &challenge,
                 deadline,
             );
             drop(in_handshake);
-            match (handshake, workers.try_enter(MAX_WORKERS)) {
-                (Err(why), _) => say!("manager: refused {peer}: {why}"),
-                (Ok(_), None) => {
-                    say!("manager: turned away {peer}: already {MAX_WORKERS} workers");
-                }
-                (Ok(form), Some(present)) => {
-                    say!("manager: {peer} authenticated ({form})");
-                    serve(connection, peer, worker, &queue, present);
-                }
-            }
+            let form = match handshake {
+                Ok(form) => form,
+                Err(why) => return say!("manager: refused {peer}: {why}"),
+            };
+            let Some(present) = door.workers.try_enter(MAX_WORKERS) else {
+                return say!(
+                    "manager: turned away {peer}: already {MAX_WORKERS} workers"
+                );
+            };
+            say!("manager: {peer} authenticated ({form})");
+            serve(connection, peer, worker, &door.queue, present);
         });
     if let Err(e) = started {
         say!("manager: cannot serve {peer}: {e}");
@@ -377,17 +383,8 @@ struct Counter {
 }
 
 impl Counter {
-    fn count(&self) -> usize {
-        *self.count.lock()
-    }
-
-    /// Counts one in; the guard counts it out when dropped (also in a panic).
-    fn enter(self: &Arc<Self>) -> Presence {
-        *self.count.lock() += 1;
-        Presence(self.clone())
-    }
-
-    /// Counts one in, unless there are `most` already.
+    /// Counts one in, unless there are `most` already; the guard counts it
+    /// out when dropped (also in a panic).
     fn try_enter(self: &Arc<Self>, most: usize) -> Option<Presence> {
         let mut count = self.count.lock();
         if *count >= most {

@@ -47,8 +47,7 @@ fn normalize(verdict: &str) -> String {
     wrap_long_notes(&regutter(&without_std_source(verdict)))
 }
 
-/// The widest line the book shows without scrolling sideways.
-const PAGE_WIDTH: usize = 90;
+use shared::golden::BOOK_WIDTH as PAGE_WIDTH;
 
 /// rustc writes each `= note: ...` on one line, however long: see
 /// [`shared::golden::wrap_long_notes`]. Only notes are wrapped: the programs

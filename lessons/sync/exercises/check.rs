@@ -13,17 +13,12 @@
 
 use shared::golden::Check;
 
-/// What the program printed on stdout.
-fn stdout_of(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
 /// The worker waits while main sleeps 100 ms: a sleeping wait looks at the
 /// flag once or twice, a busy-wait thousands of times.
 #[test]
 fn wait_for_ready() {
     let program = shared::exercise!("sync-wait_for_ready");
-    let printed = stdout_of(&program.run(&[]));
+    let printed = program.printed(&[]);
     assert!(
         !printed.contains("it was spinning"),
         "The worker looked at the flag again and again while main got ready: \
@@ -39,7 +34,7 @@ fn wait_for_ready() {
 #[test]
 fn while_not_if() {
     let program = shared::exercise!("sync-while_not_if");
-    let printed = stdout_of(&program.run(&[]));
+    let printed = program.printed(&[]);
     assert!(
         !printed.contains("took nothing"),
         "The consumer woke up, did not look again, and took from an empty \
@@ -55,7 +50,7 @@ fn while_not_if() {
 #[test]
 fn cancel_the_timer() {
     let program = shared::exercise!("sync-cancel_the_timer");
-    let printed = stdout_of(&program.run(&[]));
+    let printed = program.printed(&[]);
     assert!(
         !printed.contains("timer: reminds"),
         "The reminder went out although main cancelled it: `cancel` did not \
@@ -72,7 +67,7 @@ fn cancel_the_timer() {
 #[test]
 fn three_crawlers() {
     let program = shared::exercise!("sync-three_crawlers");
-    let printed = stdout_of(&program.run(&[]));
+    let printed = program.printed(&[]);
     let refused = printed
         .lines()
         .filter(|line| line.contains("refused"))
