@@ -72,6 +72,10 @@ pub struct WorkerArgs {
     /// The name at the start of this worker's lines
     #[arg(long, default_value = "worker")]
     pub name: String,
+    /// The manager is Python's own BaseManager (python/taskmanager.py):
+    /// speak its pickled method calls instead of the lesson's JSON
+    #[arg(long)]
+    pub python_manager: bool,
 }
 // ANCHOR_END: roles
 

@@ -6,6 +6,7 @@ use std::net::{TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant};
 
 use crate::auth::{self, AuthError, AuthKey, Form};
+use crate::basemanager::PythonQueues;
 use crate::protocol::{Broken, Connection, ToManager, ToWorker};
 
 // ANCHOR: limits
@@ -40,12 +41,35 @@ pub enum Got {
     },
     Empty,
     Finished,
+    /// A Python manager's connection closed: it never says `Finished`, it
+    /// shuts down once it has its results.
+    ShutDown,
+}
+
+/// What the manager speaks after the handshake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// Ours: JSON messages (`protocol.rs`).
+    Json,
+    /// Python's `BaseManager`: pickled method calls (`basemanager.rs`).
+    Python,
 }
 
 /// The manager's queues, as a worker sees them.
 pub struct RemoteQueues {
-    connection: Connection,
     manager: String,
+    line: Line,
+}
+
+enum Line {
+    Json(Connection),
+    /// A Python manager's tasks carry no id: we number them, and remember
+    /// the number (`n`) of each task we hold, to write its result.
+    Python {
+        queues: PythonQueues,
+        holding: Vec<(u64, u64)>,
+        next_id: u64,
+    },
 }
 
 impl RemoteQueues {
@@ -58,12 +82,13 @@ impl RemoteQueues {
     pub fn connect_patiently(
         manager: &str,
         key: &AuthKey,
+        dialect: Dialect,
         mut tried_again: impl FnMut(&str, Duration),
     ) -> Result<(RemoteQueues, Form), String> {
         let give_up = Instant::now() + KEEP_TRYING;
         let mut pause = Duration::from_millis(100);
         loop {
-            match RemoteQueues::connect(manager, key) {
+            match RemoteQueues::connect(manager, key, dialect) {
                 Ok(connected) => return Ok(connected),
                 Err(CannotConnect { why, busy: true })
                     if Instant::now() + pause < give_up =>
@@ -81,50 +106,69 @@ impl RemoteQueues {
     pub fn connect(
         manager: &str,
         key: &AuthKey,
+        dialect: Dialect,
     ) -> Result<(RemoteQueues, Form), CannotConnect> {
-        let cannot = |why: String| CannotConnect {
-            why: format!("cannot connect to the manager at {manager}: {why}"),
-            busy: true,
-        };
-        let addresses = manager
-            .to_socket_addrs()
-            .map_err(|e| cannot(e.to_string()))?;
-        let mut last_error = "the name has no address".to_owned();
-        let mut stream = None;
-        for address in addresses {
-            match TcpStream::connect_timeout(&address, CONNECT_LIMIT) {
-                Ok(connected) => {
-                    stream = Some(connected);
-                    break;
-                }
-                Err(e) => last_error = e.to_string(),
+        let (line, form) = match dialect {
+            Dialect::Json => {
+                let (connection, form) = open(manager, key)?;
+                (Line::Json(connection), form)
             }
-        }
-        let stream = stream.ok_or_else(|| cannot(last_error))?;
-        let mut connection =
-            Connection::new(stream).map_err(|e| cannot(e.to_string()))?;
-
-        let deadline = Instant::now() + HANDSHAKE_LIMIT;
-        let form =
-            auth::handshake_as_worker(&mut connection, key, deadline).map_err(|e| {
-                // A connection closed or silent: the manager may be busy, try
-                // again. A key refused: trying again will not change it.
-                let busy = matches!(e, AuthError::Broken(_));
-                let why =
-                    format!("cannot authenticate with the manager at {manager}: {e}");
-                CannotConnect { why, busy }
-            })?;
-        let queues = RemoteQueues {
-            connection,
-            manager: manager.to_owned(),
+            Dialect::Python => {
+                let mut form = None;
+                let connect = || {
+                    open(manager, key).map(|(connection, heard)| {
+                        form = Some(heard);
+                        connection
+                    })
+                };
+                let not_python = |why| CannotConnect {
+                    why: format!("the manager at {manager} is not a BaseManager: {why}"),
+                    busy: false,
+                };
+                let queues = PythonQueues::connect(connect, HANDSHAKE_LIMIT, not_python)?;
+                let line = Line::Python {
+                    queues,
+                    holding: Vec::new(),
+                    next_id: 0,
+                };
+                (line, form.expect("a connection was made"))
+            }
         };
-        Ok((queues, form))
+        let manager = manager.to_owned();
+        Ok((RemoteQueues { manager, line }, form))
     }
     // ANCHOR_END: connect
 
     // ANCHOR: calls
     /// Python: `task.get(timeout=wait)`.
     pub fn get(&mut self, wait: Duration) -> Result<Got, String> {
+        let (queues, holding, next_id) = match &mut self.line {
+            Line::Json(_) => return self.get_json(wait),
+            Line::Python {
+                queues,
+                holding,
+                next_id,
+            } => (queues, holding, next_id),
+        };
+        match queues.get(wait, REPLY_GRACE) {
+            Ok(Some(n)) => {
+                *next_id += 1;
+                holding.push((*next_id, n));
+                Ok(Got::Task {
+                    id: *next_id,
+                    n,
+                    lease: None,
+                })
+            }
+            Ok(None) => Ok(Got::Empty),
+            Err(Broken::Closed | Broken::Io(_)) if holding.is_empty() => {
+                Ok(Got::ShutDown)
+            }
+            Err(broken) => Err(lost(&self.manager, broken, wait + REPLY_GRACE)),
+        }
+    }
+
+    fn get_json(&mut self, wait: Duration) -> Result<Got, String> {
         let wait_ms = wait.as_millis().try_into().unwrap_or(u64::MAX);
         match self.call(&ToManager::Get { wait_ms }, wait + REPLY_GRACE)? {
             ToWorker::Task { id, n, lease_ms } => Ok(Got::Task {
@@ -138,8 +182,25 @@ impl RemoteQueues {
         }
     }
 
-    /// Python: `result.put(r)`, and wait for the acknowledgement.
+    // ANCHOR_END: calls
+
+    // ANCHOR: put
+    /// Python: `result.put(r)`, and wait for the acknowledgement. To a
+    /// Python manager, `r` is the tutorial's text, `'%d * %d = %d'`.
     pub fn put(&mut self, id: u64, square: u64) -> Result<(), String> {
+        if let Line::Python {
+            queues, holding, ..
+        } = &mut self.line
+        {
+            let Some(at) = holding.iter().position(|&(held, _)| held == id) else {
+                return Err(format!("task {id} is not one we hold"));
+            };
+            let (_, n) = holding.remove(at);
+            let result = format!("{n} * {n} = {square}");
+            return queues
+                .put(&result, REPLY_GRACE)
+                .map_err(|broken| lost(&self.manager, broken, REPLY_GRACE));
+        }
         match self.call(&ToManager::Put { id, square }, REPLY_GRACE)? {
             ToWorker::Ack { id: acknowledged } if acknowledged == id => Ok(()),
             other => Err(self.unexpected(&other, "put")),
@@ -156,24 +217,65 @@ impl RemoteQueues {
 
     /// Sends a request and waits, at most `limit`, for the manager's reply.
     fn call(&mut self, request: &ToManager, limit: Duration) -> Result<ToWorker, String> {
-        let reply = self
-            .connection
+        let Line::Json(connection) = &mut self.line else {
+            return Err("a Python manager has no leases to renew".to_owned());
+        };
+        let reply = connection
             .send(request)
-            .and_then(|()| self.connection.recv(Instant::now() + limit));
-        reply.map_err(|broken| match broken {
-            Broken::Silent => format!(
-                "the manager at {} did not answer within {limit:?}: is it still there?",
-                self.manager
-            ),
-            other => format!("lost the manager at {}: {other}", self.manager),
-        })
+            .and_then(|()| connection.recv(Instant::now() + limit));
+        reply.map_err(|broken| lost(&self.manager, broken, limit))
     }
-    // ANCHOR_END: calls
+    // ANCHOR_END: put
 
     fn unexpected(&self, reply: &ToWorker, call: &str) -> String {
         format!(
             "the manager at {} answered {reply:?} to a {call}: not this protocol",
             self.manager
         )
+    }
+}
+
+/// A TCP connection to the manager, and the handshake on it.
+fn open(manager: &str, key: &AuthKey) -> Result<(Connection, Form), CannotConnect> {
+    let cannot = |why: String| CannotConnect {
+        why: format!("cannot connect to the manager at {manager}: {why}"),
+        busy: true,
+    };
+    let addresses = manager
+        .to_socket_addrs()
+        .map_err(|e| cannot(e.to_string()))?;
+    let mut last_error = "the name has no address".to_owned();
+    let mut stream = None;
+    for address in addresses {
+        match TcpStream::connect_timeout(&address, CONNECT_LIMIT) {
+            Ok(connected) => {
+                stream = Some(connected);
+                break;
+            }
+            Err(e) => last_error = e.to_string(),
+        }
+    }
+    let stream = stream.ok_or_else(|| cannot(last_error))?;
+    let mut connection = Connection::new(stream).map_err(|e| cannot(e.to_string()))?;
+
+    let deadline = Instant::now() + HANDSHAKE_LIMIT;
+    let form =
+        auth::handshake_as_worker(&mut connection, key, deadline).map_err(|e| {
+            // A connection closed or silent: the manager may be busy, try
+            // again. A key refused: trying again will not change it.
+            let busy = matches!(e, AuthError::Broken(_));
+            let why = format!("cannot authenticate with the manager at {manager}: {e}");
+            CannotConnect { why, busy }
+        })?;
+    Ok((connection, form))
+}
+
+/// What a worker says when its manager's connection fails.
+fn lost(manager: &str, broken: Broken, limit: Duration) -> String {
+    match broken {
+        Broken::Silent => format!(
+            "the manager at {manager} did not answer within {limit:?}: is it still there?"
+        ),
+        other => format!("lost the manager at {manager}: {other}"),
     }
 }

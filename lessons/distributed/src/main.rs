@@ -25,9 +25,11 @@ compile_error!(
 );
 
 mod auth;
+mod basemanager;
 mod cli;
 mod client;
 mod demo;
+mod pickle;
 mod protocol;
 mod queues;
 mod server;
@@ -38,6 +40,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::cli::{Cli, Role};
+use crate::client::Dialect;
 
 fn main() -> ExitCode {
     let cli = Cli::try_parse().unwrap_or_else(|error| cli::usage_error(error));
@@ -51,7 +54,11 @@ fn main() -> ExitCode {
         }
         Some(Role::Worker(args)) => {
             let key = cli::authkey(args.authkey, "worker");
-            tasks::task_worker(&args.connect, &key, &args.name, args.pause)
+            let dialect = match args.python_manager {
+                true => Dialect::Python,
+                false => Dialect::Json,
+            };
+            tasks::task_worker(&args.connect, &key, (&args.name, dialect), args.pause)
         }
     };
     match outcome {

@@ -249,13 +249,17 @@ impl Connection {
 
     /// Receives a message of type `T`: the frame must decode as exactly that.
     pub fn recv<T: DeserializeOwned>(&mut self, deadline: Instant) -> Result<T, Broken> {
-        let bytes = self.recv_bytes(MAX_FRAME, deadline)?;
-        serde_json::from_slice(&bytes).map_err(|err| {
-            // The error may quote the peer's bytes: escape them before they
-            // reach a terminal.
-            Broken::Garbled(err.to_string().escape_debug().to_string())
-        })
+        decode(&self.recv_bytes(MAX_FRAME, deadline)?)
     }
+}
+
+/// A frame's bytes as a message of type `T`, or why not.
+pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Broken> {
+    serde_json::from_slice(bytes).map_err(|err| {
+        // The error may quote the peer's bytes: escape them before they
+        // reach a terminal.
+        Broken::Garbled(err.to_string().escape_debug().to_string())
+    })
 }
 // ANCHOR_END: typed
 

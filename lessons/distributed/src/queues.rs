@@ -218,6 +218,19 @@ impl TaskQueue {
         }
     }
 
+    /// The tasks that worker `worker` holds, oldest first.
+    pub fn held_by(&self, worker: WorkerId) -> Vec<Task> {
+        let state = self.state.lock();
+        let mut held: Vec<Task> = state
+            .taken
+            .values()
+            .filter(|loan| loan.worker == worker)
+            .map(|loan| loan.task)
+            .collect();
+        held.sort_by_key(|task| task.id);
+        held
+    }
+
     /// Redelivery: the connection of `worker` broke, so the tasks it held go
     /// back to the front of the queue, in their order. Returns them.
     pub fn give_back(&self, worker: WorkerId) -> Vec<Task> {

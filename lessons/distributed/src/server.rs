@@ -20,7 +20,9 @@ use parking_lot::{Condvar, Mutex};
 use shared::say;
 
 use crate::auth::{self, AuthKey, Challenge};
-use crate::protocol::{Broken, Connection, ToManager, ToWorker};
+use crate::basemanager::{Limits, serve_python};
+use crate::pickle;
+use crate::protocol::{self, Broken, Connection, MAX_FRAME, ToManager, ToWorker};
 use crate::queues::{Completed, Done, Loans, Taken, TaskQueue, WorkerId};
 
 // ANCHOR: limits
@@ -303,7 +305,18 @@ fn serve(
     queue: &TaskQueue,
     _present: Presence, // counted among the workers until this returns
 ) {
-    let outcome = serve_worker(&mut connection, worker, queue);
+    // Our worker speaks JSON; Python's own speaks pickle (basemanager.rs).
+    let outcome = match connection.recv_bytes(MAX_FRAME, Instant::now() + IDLE_LIMIT) {
+        Ok(first) if pickle::looks_like_pickle(&first) => {
+            let limits = Limits {
+                max_wait: MAX_WAIT,
+                idle: IDLE_LIMIT,
+            };
+            serve_python(&mut connection, &first, (peer, worker), queue, &limits)
+        }
+        Ok(first) => serve_worker(&mut connection, first, worker, queue),
+        Err(broken) => Err(broken),
+    };
     // However the connection ended, the tasks this worker still holds have
     // no result: they go back on the queue, for another worker.
     let lost = queue.give_back(worker);
@@ -321,15 +334,17 @@ fn serve(
 // ANCHOR_END: serve_to_the_end
 
 // ANCHOR: serve_worker
-/// The worker's requests, until it has heard `Finished`.
+/// The worker's requests (the first is `frame`), until it has heard
+/// `Finished`.
 fn serve_worker(
     connection: &mut Connection,
+    mut frame: Vec<u8>,
     worker: WorkerId,
     queue: &TaskQueue,
 ) -> Result<(), Broken> {
     let lease_ms = Some(queue.lease().as_millis().try_into().unwrap_or(u64::MAX));
     loop {
-        let request: ToManager = connection.recv(Instant::now() + IDLE_LIMIT)?;
+        let request: ToManager = protocol::decode(&frame)?;
         let reply = match request {
             ToManager::Get { wait_ms } => {
                 let wait = Duration::from_millis(wait_ms).min(MAX_WAIT);
@@ -370,6 +385,7 @@ fn serve_worker(
             }
         };
         connection.send(&reply)?;
+        frame = connection.recv_bytes(MAX_FRAME, Instant::now() + IDLE_LIMIT)?;
     }
 }
 // ANCHOR_END: serve_worker
@@ -420,7 +436,7 @@ impl Drop for Presence {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::{Got, RemoteQueues};
+    use crate::client::{Dialect, Got, RemoteQueues};
 
     const WAIT: Duration = Duration::from_secs(5);
     const LOANS: Loans = Loans {
@@ -453,7 +469,7 @@ mod tests {
     fn a_wrong_square_is_refused_and_the_task_redelivered() {
         let (manager, address, key) = manager_with(&[3036]);
 
-        let (mut liar, _) = RemoteQueues::connect(&address, &key).unwrap();
+        let (mut liar, _) = RemoteQueues::connect(&address, &key, Dialect::Json).unwrap();
         let (id, n) = task_of(&mut liar);
         assert_eq!(n, 3036);
         let refused = liar.put(id, 12345);
@@ -463,7 +479,8 @@ mod tests {
             "nothing recorded"
         );
 
-        let (mut honest, _) = RemoteQueues::connect(&address, &key).unwrap();
+        let (mut honest, _) =
+            RemoteQueues::connect(&address, &key, Dialect::Json).unwrap();
         assert_eq!(
             task_of(&mut honest),
             (id, n),
@@ -476,13 +493,47 @@ mod tests {
         manager.shutdown();
     }
 
+    /// Our worker, speaking Python's BaseManager protocol to our manager:
+    /// a wrong square in the tutorial's text is refused like a JSON one, the
+    /// task goes to the next worker, and a finished job is an empty queue.
+    #[test]
+    fn python_s_protocol_is_held_to_the_same_rules() {
+        let (manager, address, key) = manager_with(&[3036]);
+        let connect = || {
+            RemoteQueues::connect(&address, &key, Dialect::Python)
+                .unwrap()
+                .0
+        };
+
+        let mut liar = connect();
+        let (id, n) = task_of(&mut liar);
+        assert_eq!(n, 3036);
+        let refused = liar.put(id, 12345).unwrap_err();
+        assert!(
+            refused.contains("12345 is not the square of 3036"),
+            "{refused}"
+        );
+        drop(liar);
+
+        let mut honest = connect();
+        let (id, n) = task_of(&mut honest);
+        assert_eq!(n, 3036, "the task went back on the queue");
+        honest.put(id, n * n).unwrap();
+        let done = manager.result_queue().recv_timeout(WAIT).unwrap();
+        assert_eq!((done.task.n, done.square), (n, n * n));
+        assert!(matches!(honest.get(WAIT), Ok(Got::Empty)));
+        assert!(manager.result_queue().try_recv().is_err(), "recorded once");
+        manager.shutdown();
+    }
+
     /// A client that takes tasks and sits on them gets no more than its
     /// share; when its leases run out, its tasks go to a worker that works,
     /// and its late answers are refused. Every result is there once.
     #[test]
     fn a_hoarder_gets_its_share_and_loses_it_when_its_leases_run_out() {
         let (manager, address, key) = manager_with(&[2, 3, 4]);
-        let (mut hoarder, _) = RemoteQueues::connect(&address, &key).unwrap();
+        let (mut hoarder, _) =
+            RemoteQueues::connect(&address, &key, Dialect::Json).unwrap();
         let hoarded = [task_of(&mut hoarder), task_of(&mut hoarder)];
         let short = Duration::from_millis(50);
         assert!(
@@ -490,7 +541,8 @@ mod tests {
             "more than its share"
         );
 
-        let (mut honest, _) = RemoteQueues::connect(&address, &key).unwrap();
+        let (mut honest, _) =
+            RemoteQueues::connect(&address, &key, Dialect::Json).unwrap();
         let (id, n) = task_of(&mut honest);
         honest.put(id, n * n).unwrap();
         // The hoarder renews nothing: a lease later, its tasks come back.

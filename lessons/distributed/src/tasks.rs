@@ -16,7 +16,7 @@ use shared::say;
 
 use crate::auth::AuthKey;
 use crate::cli::{AUTHKEY_VAR, TaskArgs};
-use crate::client::{Got, RemoteQueues};
+use crate::client::{Dialect, Got, RemoteQueues};
 use crate::demo;
 use crate::queues::Loans;
 use crate::server::{MOST_PER_WORKER, Manager};
@@ -127,18 +127,19 @@ fn collect_results(manager: &Manager, count: usize) -> Result<HashSet<u64>, Stri
 /// `task.get(timeout=1)`).
 const TASK_WAIT: Duration = Duration::from_secs(1);
 
-/// Python: taskworker.py.
+/// Python: taskworker.py. It serves our manager, or with `Dialect::Python`
+/// a Python `BaseManager` (such as `python/taskmanager.py`).
 pub fn task_worker(
     manager: &str,
     key: &AuthKey,
-    name: &str,
+    (name, dialect): (&str, Dialect),
     pause: Duration,
 ) -> Result<(), String> {
     say!("{name}: Connect to server {manager}...");
     // Python: m = QueueManager(address=(server_addr, 5000), authkey=b'abc')
     // Python: m.connect()
     let (mut queues, form) =
-        RemoteQueues::connect_patiently(manager, key, |why, pause| {
+        RemoteQueues::connect_patiently(manager, key, dialect, |why, pause| {
             say!("{name}: {why}; trying again in {pause:?}");
         })?;
     say!("{name}: connected, and each side proved it knows the authkey ({form})");
@@ -157,6 +158,10 @@ pub fn task_worker(
             Got::Empty => say!("{name}: task queue is empty."),
             // Not in Python, whose worker stops after ten tries.
             Got::Finished => break,
+            Got::ShutDown => {
+                say!("{name}: the manager has shut down.");
+                break;
+            }
         }
     }
     say!("{name}: worker exit.");
