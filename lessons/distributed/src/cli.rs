@@ -15,6 +15,10 @@ use crate::auth::AuthKey;
 /// The environment variable that may hold the authkey.
 pub const AUTHKEY_VAR: &str = "LESSON_AUTHKEY";
 
+/// The environment variable that may hold a Redis worker's URL: with a
+/// password in it, it does not belong on a command line.
+pub const REDIS_URL_VAR: &str = "LESSON_REDIS_URL";
+
 /// Python's distributed task manager and task worker, over TCP, with an authkey
 #[derive(Parser)]
 #[command(
@@ -41,6 +45,10 @@ pub enum Role {
     Manager(ManagerArgs),
     /// A worker alone (taskworker.py): takes tasks, squares them, puts the results
     Worker(WorkerArgs),
+    /// The same job on a real broker: the manager on Redis, with worker processes
+    Redis(RedisArgs),
+    /// A worker of the job on Redis
+    RedisWorker(RedisWorkerArgs),
 }
 
 #[derive(Args)]
@@ -78,6 +86,44 @@ pub struct WorkerArgs {
     pub python_manager: bool,
 }
 // ANCHOR_END: roles
+
+// ANCHOR: redis_roles
+#[derive(Args)]
+pub struct RedisArgs {
+    /// A running Redis to use, such as redis://127.0.0.1:6379/ (with a password:
+    /// redis://:PASSWORD@HOST:PORT/). Without it: a private redis-server
+    #[arg(long, value_name = "URL")]
+    pub redis: Option<String>,
+    /// How many worker processes to start (0: start them yourself, redis-worker)
+    #[arg(long, value_name = "N", default_value_t = 2,
+          value_parser = clap::value_parser!(u32).range(0..=8))]
+    pub workers: u32,
+    #[command(flatten)]
+    pub tasks: TaskArgs,
+    /// How long the workers it starts pause on each task, in seconds
+    #[arg(long, value_name = "SECONDS", default_value = "0.1", value_parser = seconds)]
+    pub pause: Duration,
+    /// How long a worker may hold tasks without renewing its lease, in seconds
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = lease)]
+    pub lease: Duration,
+}
+
+#[derive(Args)]
+pub struct RedisWorkerArgs {
+    /// The Redis of the job. Safer in LESSON_REDIS_URL if it has a password:
+    /// a command line shows in `ps`
+    #[arg(long, value_name = "URL", env = REDIS_URL_VAR, hide_env_values = true,
+          default_value = "redis://127.0.0.1:6379/")]
+    pub redis: String,
+    /// The name at the start of this worker's lines, unique among the job's
+    /// workers [default: worker PID]
+    #[arg(long)]
+    pub name: Option<String>,
+    /// How long to pause on each task, in seconds (Python: time.sleep(1))
+    #[arg(long, value_name = "SECONDS", default_value = "0.1", value_parser = seconds)]
+    pub pause: Duration,
+}
+// ANCHOR_END: redis_roles
 
 #[derive(Args)]
 pub struct TaskArgs {

@@ -7,7 +7,6 @@
 //! this program with `worker --connect ADDRESS`. The authkey goes to it in
 //! its environment, not on its command line, where `ps` would show it.
 
-use std::net::SocketAddr;
 use std::process::{Child, Command};
 use std::sync::Once;
 use std::thread;
@@ -18,8 +17,8 @@ use signal_hook::consts::SIGINT;
 use signal_hook::iterator::Signals;
 
 use crate::auth::AuthKey;
-use crate::cli::{AUTHKEY_VAR, DemoArgs};
-use crate::{server, tasks};
+use crate::cli::DemoArgs;
+use crate::{redis_server, server, tasks};
 
 // ANCHOR: demo
 /// The whole demo on this machine: a manager on a free loopback port (port 0:
@@ -43,11 +42,14 @@ static WORKERS: Mutex<Vec<(String, Child)>> = Mutex::new(Vec::new());
 /// panic), it kills and reaps them.
 pub struct Workers(());
 
-/// Starts `count` worker processes, named `worker 1`, `worker 2`, ...
+/// Starts `count` worker processes, named `worker 1`, `worker 2`, ...: this
+/// program with `role` (`worker --connect ADDRESS`, or `redis-worker`), and
+/// the secret (the authkey, or the Redis URL with its password) in the
+/// environment variable `secret.0`.
 pub fn start_workers(
     count: u32,
-    manager: SocketAddr,
-    key: &AuthKey,
+    role: &[&str],
+    secret: (&str, &str),
     pause: Duration,
 ) -> Result<Workers, String> {
     stop_workers_on_ctrl_c();
@@ -59,9 +61,9 @@ pub fn start_workers(
         // Held while the worker starts: Ctrl-C waits, then stops it too.
         let mut workers = WORKERS.lock();
         let child = Command::new(&exe)
-            .args(["worker", "--connect", &manager.to_string()])
+            .args(role)
             .args(["--name", &name, "--pause", &pause.as_secs_f64().to_string()])
-            .env(AUTHKEY_VAR, key.as_text())
+            .env(secret.0, secret.1)
             .spawn()
             .map_err(|e| format!("cannot start {name}: {e}"))?;
         workers.push((name, child));
@@ -148,7 +150,11 @@ fn join_workers() -> Result<(), String> {
 /// behind as zombies. So it handles SIGINT: a thread waits for it, takes the
 /// `WORKERS` lock (waiting for a worker being started), kills and reaps
 /// every worker, and ends the program as a Ctrl-C would, with status 130.
-fn stop_workers_on_ctrl_c() {
+///
+/// The `redis` role also has a private redis-server to stop, and its folder
+/// to remove: that is done while the lock is still held, so that the main
+/// thread, which would see its workers gone, cannot end the program first.
+pub fn stop_workers_on_ctrl_c() {
     static INSTALLED: Once = Once::new();
     INSTALLED.call_once(|| {
         let Ok(mut signals) = Signals::new([SIGINT]) else {
@@ -167,6 +173,7 @@ fn stop_workers_on_ctrl_c() {
                 for (_, child) in workers.iter_mut() {
                     child.wait().ok();
                 }
+                redis_server::stop_private_server(); // if there is one
                 eprintln!("interrupted: every worker process stopped and reaped");
                 std::process::exit(130); // 128 + SIGINT: what a shell reports for Ctrl-C
             })

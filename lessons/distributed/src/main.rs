@@ -10,13 +10,18 @@
 //!   free loopback port, and worker processes started for you);
 //! - `lesson-distributed manager --listen ADDR`: the manager alone;
 //! - `lesson-distributed worker --connect ADDR`: a worker alone, on this
-//!   machine or another.
+//!   machine or another;
+//! - `lesson-distributed redis`: the same job on a real broker, Redis (a
+//!   private redis-server, or `--redis URL`), with worker processes;
+//! - `lesson-distributed redis-worker --redis URL`: a worker of that job.
 //!
 //! The modules, one idea each: `tasks` (the two Python programs), `server`
 //! and `client` (the two ends of a connection), `queues` (the queues the
 //! manager owns, with acknowledgements), `protocol` (frames, typed messages,
 //! deadlines), `auth` (the HMAC handshake), `demo` (the one-command demo and
-//! its worker processes), `cli` (the command line).
+//! its worker processes), `cli` (the command line); and on Redis:
+//! `redis_tasks` (the manager and the worker), `broker` (keys, messages, a
+//! patient connection), `redis_server` (a private redis-server).
 
 #[cfg(not(unix))]
 compile_error!(
@@ -26,12 +31,15 @@ compile_error!(
 
 mod auth;
 mod basemanager;
+mod broker;
 mod cli;
 mod client;
 mod demo;
 mod pickle;
 mod protocol;
 mod queues;
+mod redis_server;
+mod redis_tasks;
 mod server;
 mod tasks;
 
@@ -59,6 +67,23 @@ fn main() -> ExitCode {
                 false => Dialect::Json,
             };
             tasks::task_worker(&args.connect, &key, (&args.name, dialect), args.pause)
+        }
+        Some(Role::Redis(args)) => {
+            // A missing prerequisite, like a missing authkey: status 2, before
+            // anything starts.
+            let program = match args.redis {
+                Some(_) => None,
+                None => Some(redis_server::find_redis_server().unwrap_or_else(|why| {
+                    eprintln!("error: {why}");
+                    std::process::exit(2)
+                })),
+            };
+            redis_tasks::redis_manager(args, program)
+        }
+        Some(Role::RedisWorker(args)) => {
+            let name =
+                (args.name).unwrap_or_else(|| format!("worker {}", std::process::id()));
+            redis_tasks::redis_worker(&args.redis, &name, args.pause)
         }
     };
     match outcome {

@@ -56,7 +56,14 @@ pub fn task_manager(
             say!(
                 "Starting {count} worker {processes}; the authkey goes in {AUTHKEY_VAR}"
             );
-            Some(demo::start_workers(count, manager.address(), &key, pause)?)
+            let connect = manager.address().to_string();
+            let role = ["worker", "--connect", &connect];
+            Some(demo::start_workers(
+                count,
+                &role,
+                (AUTHKEY_VAR, key.as_text()),
+                pause,
+            )?)
         }
         None => None,
     };
@@ -82,9 +89,9 @@ pub fn task_manager(
 /// the server's idle limit (30 s), which is longer than a lease (10 s): a
 /// silent worker's task comes back first, then its connection is dropped,
 /// and only a job that nobody works on at all runs out of patience.
-const RESULT_WAIT: Duration = Duration::from_secs(45);
+pub const RESULT_WAIT: Duration = Duration::from_secs(45);
 /// How often the manager looks for leases that have run out.
-const LEASE_CHECK: Duration = Duration::from_millis(100);
+pub const LEASE_CHECK: Duration = Duration::from_millis(100);
 
 /// Prints the results as they come, until there are `count`; sends back the
 /// tasks whose lease runs out meanwhile. The ids of the tasks answered.

@@ -232,3 +232,22 @@ pub fn assert_every_result_exactly_once(lines: &[String]) {
         lines.join("\n")
     );
 }
+
+/// Whether `redis-server` is installed (on PATH) for the Redis tests. Where it
+/// is not: a failure when `CI` is set (CI must run them), else the test says
+/// it is skipped, and the caller returns.
+pub fn redis_server_installed() -> bool {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    if std::env::split_paths(&path).any(|dir| dir.join("redis-server").is_file()) {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "redis-server is not installed, and CI must run the Redis tests: \
+         sudo apt-get install redis-server"
+    );
+    println!(
+        "skipped: redis-server is not installed (sudo apt-get install redis-server)"
+    );
+    false
+}

@@ -1,0 +1,310 @@
+//! A private `redis-server` for the lesson: started on a free loopback port,
+//! with a random password, no persistence and a fresh temporary folder, and
+//! stopped (its folder removed) when the lesson ends, also on Ctrl-C, and even
+//! when the lesson is killed (the kernel sends it SIGTERM: `PR_SET_PDEATHSIG`).
+//!
+//! Python has nothing to port here: the tutorial's manager *is* the broker.
+//! With Redis, the broker is a program of its own, which somebody must start.
+
+use std::fs::{DirBuilder, File, OpenOptions};
+use std::io::{self, Write};
+use std::net::TcpListener;
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+use parking_lot::Mutex;
+use rand::RngExt;
+
+/// How long `redis-server` may take to answer PING once started.
+const START_LIMIT: Duration = Duration::from_secs(5);
+/// How many free ports to try: another program may take the port between the
+/// moment we find it free and the moment redis-server binds it.
+const PORT_TRIES: u32 = 3;
+/// How long `redis-server` may take to exit after SIGTERM before SIGKILL.
+const STOP_LIMIT: Duration = Duration::from_secs(5);
+
+/// The redis-server this lesson started, while it runs: in a static, like the
+/// demo's workers, so that Ctrl-C can stop it (see `demo`'s Ctrl-C handler).
+static PRIVATE: Mutex<Option<Process>> = Mutex::new(None);
+
+/// The process and its temporary folder, which go together.
+struct Process {
+    child: Child,
+    dir: PathBuf,
+}
+
+/// The private redis-server, while it runs. Dropping it stops the server and
+/// removes its folder.
+pub struct RedisServer {
+    port: u16,
+    password: String,
+    dir: PathBuf,
+}
+
+// ANCHOR: find
+/// Where `redis-server` is installed, found the way a shell finds it: on
+/// `PATH` (or, with no `PATH`, in the usual places, as `execvp` does).
+pub fn find_redis_server() -> Result<PathBuf, String> {
+    let path = std::env::var_os("PATH")
+        .unwrap_or_else(|| "/usr/local/bin:/opt/homebrew/bin:/usr/bin:/bin".into());
+    std::env::split_paths(&path)
+        .map(|dir| dir.join("redis-server"))
+        .find(|program| {
+            program
+                .metadata()
+                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+        .ok_or_else(|| {
+            "redis-server is not installed (it is not on PATH). Install it with \
+             `sudo apt-get install redis-server` (Debian, Ubuntu) or `brew install \
+             redis` (macOS), or give the address of a running one with --redis URL"
+                .to_owned()
+        })
+}
+// ANCHOR_END: find
+
+impl RedisServer {
+    // ANCHOR: start
+    /// Starts `program` (see `find_redis_server`) on a free loopback port and
+    /// waits until it answers PING.
+    pub fn start(program: &Path) -> Result<RedisServer, String> {
+        let password = random_password();
+        let mut why = String::new();
+        for _ in 0..PORT_TRIES {
+            let port = free_port()?;
+            let dir = spawn(program, port, &password)?;
+            let server = RedisServer {
+                port,
+                password: password.clone(),
+                dir,
+            };
+            // Dropped on an error: the process is stopped, its folder removed.
+            match server.wait_until_it_answers() {
+                Ok(()) => return Ok(server),
+                Err(failure) => why = failure,
+            }
+        }
+        Err(why)
+    }
+    // ANCHOR_END: start
+
+    /// Where it listens: `127.0.0.1:PORT`.
+    pub fn address(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    /// Its URL, password included: only for the lesson's own processes,
+    /// never for printing.
+    pub fn url(&self) -> String {
+        format!("redis://:{}@127.0.0.1:{}/", self.password, self.port)
+    }
+
+    /// Its temporary folder (its log; no data: persistence is off).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Python: none. Redis: PING, until PONG, or until the process ends (the
+    /// port was taken after all) or `START_LIMIT` passes.
+    fn wait_until_it_answers(&self) -> Result<(), String> {
+        let client = redis::Client::open(self.url())
+            .map_err(|e| format!("cannot use the private Redis URL: {e}"))?;
+        let deadline = Instant::now() + START_LIMIT;
+        loop {
+            let pong = client
+                .get_connection_with_timeout(Duration::from_millis(200))
+                .and_then(|mut connection| {
+                    redis::cmd("PING").query::<String>(&mut connection)
+                });
+            if pong.is_ok() {
+                return Ok(());
+            }
+            if let Some(status) = exited(&self.dir) {
+                return Err(format!(
+                    "redis-server on port {} ended at once ({status}); its log ends:\n{}",
+                    self.port,
+                    log_tail(&self.dir)
+                ));
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "redis-server on port {} did not answer PING within {START_LIMIT:?}; \
+                     its log ends:\n{}",
+                    self.port,
+                    log_tail(&self.dir)
+                ));
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        stop_private_server();
+    }
+}
+
+// ANCHOR: spawn
+/// Makes the temporary folder (mode 0700: ours alone) and starts
+/// redis-server in it. Returns the folder.
+fn spawn(program: &Path, port: u16, password: &str) -> Result<PathBuf, String> {
+    let dir = std::env::temp_dir().join(format!(
+        "lesson-distributed-redis-{}-{:08x}",
+        std::process::id(),
+        rand::rng().random::<u32>()
+    ));
+    // Held from the folder's creation to the process's registration: Ctrl-C
+    // waits, then finds both, and removes both.
+    let mut private = PRIVATE.lock();
+    DirBuilder::new()
+        .mode(0o700)
+        .create(&dir)
+        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let log = dir.join("redis.log");
+    let output = match open_log(&log) {
+        Ok(output) => output,
+        Err(e) => {
+            std::fs::remove_dir_all(&dir).ok();
+            return Err(format!("cannot create {}: {e}", log.display()));
+        }
+    };
+    let mut command = Command::new(program);
+    command
+        .arg("-") // the rest of the configuration comes on stdin: the password
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+        .args(["--save", "", "--appendonly", "no"]) // no persistence: a lesson's queue
+        .arg("--dir")
+        .arg(&dir)
+        .arg("--logfile")
+        .arg(&log)
+        .args(["--daemonize", "no"]) // stays our child, so that we can stop it
+        .stdin(Stdio::piped())
+        // Before the log is open (a bad option), it writes to stderr: same file.
+        .stdout(
+            output
+                .try_clone()
+                .map_err(|e| format!("cannot share the log: {e}"))?,
+        )
+        .stderr(output);
+    die_with_this_process(&mut command);
+    let mut child = match command.spawn() {
+        Ok(child) => child,
+        Err(e) => {
+            std::fs::remove_dir_all(&dir).ok();
+            return Err(format!("cannot start {}: {e}", program.display()));
+        }
+    };
+    // Not `--requirepass` on the command line, which `ps` shows to every user.
+    // A failed write (it died at once) shows when we wait for its PING.
+    if let Some(mut stdin) = child.stdin.take() {
+        writeln!(stdin, "requirepass {password}").ok();
+    } // dropped: closed, so that it stops reading and starts
+    *private = Some(Process {
+        child,
+        dir: dir.clone(),
+    });
+    Ok(dir)
+}
+// ANCHOR_END: spawn
+
+// ANCHOR: pdeathsig
+/// Linux: the kernel sends the server SIGTERM when we die, even of SIGKILL,
+/// which no handler of ours can catch. (Strictly: when the *thread* that
+/// started it ends; the lesson starts it from the main thread.) On macOS,
+/// which has no such thing, Ctrl-C and `Drop` stop it, SIGKILL does not.
+fn die_with_this_process(command: &mut Command) {
+    #[cfg(target_os = "linux")]
+    {
+        let parent = nix::unistd::getpid();
+        // SAFETY: between fork and exec only async-signal-safe calls are
+        // allowed; prctl and getppid are system calls, and nothing allocates.
+        unsafe {
+            command.pre_exec(move || {
+                nix::sys::prctl::set_pdeathsig(Signal::SIGTERM)?;
+                // We may have died before prctl: then nobody would send it.
+                if nix::unistd::getppid() != parent {
+                    return Err(io::Error::from_raw_os_error(nix::libc::ESRCH));
+                }
+                Ok(())
+            });
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = command;
+}
+// ANCHOR_END: pdeathsig
+
+// ANCHOR: stop
+/// Stops the private redis-server, if one runs, and removes its folder. Called
+/// by `Drop`, and by the Ctrl-C handler. The lock is held to the end, so that
+/// a Ctrl-C during a `Drop` waits for it instead of exiting in the middle.
+pub fn stop_private_server() {
+    let mut private = PRIVATE.lock();
+    if let Some(process) = private.take() {
+        process.stop();
+    }
+}
+
+impl Process {
+    /// SIGTERM (Redis shuts down cleanly), a bounded wait, SIGKILL if need be;
+    /// then the process is reaped and its folder removed.
+    fn stop(mut self) {
+        let pid = Pid::from_raw(self.child.id() as i32);
+        kill(pid, Signal::SIGTERM).ok(); // Redis: SHUTDOWN
+        let deadline = Instant::now() + STOP_LIMIT;
+        while matches!(self.child.try_wait(), Ok(None)) && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(10));
+        }
+        self.child.kill().ok(); // it has exited already, or it is SIGKILLed now
+        self.child.wait().ok(); // reaped: no zombie
+        if let Err(e) = std::fs::remove_dir_all(&self.dir) {
+            eprintln!("warning: cannot remove {}: {e}", self.dir.display());
+        }
+    }
+}
+// ANCHOR_END: stop
+
+/// The private server's exit status, if it has exited.
+fn exited(dir: &Path) -> Option<std::process::ExitStatus> {
+    let mut private = PRIVATE.lock();
+    let process = private.as_mut().filter(|p| p.dir == dir)?;
+    process.child.try_wait().ok().flatten()
+}
+
+/// A port that is free now: the kernel picks it for a listener that we close
+/// at once (port 0 means "any free port").
+fn free_port() -> Result<u16, String> {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .map_err(|e| format!("cannot find a free port on 127.0.0.1: {e}"))?;
+    listener
+        .local_addr()
+        .map(|address| address.port())
+        .map_err(|e| format!("cannot find a free port on 127.0.0.1: {e}"))
+}
+
+/// 128 random bits from a generator seeded by the operating system, in hex.
+fn random_password() -> String {
+    format!("{:032x}", rand::rng().random::<u128>())
+}
+
+fn open_log(path: &Path) -> io::Result<File> {
+    OpenOptions::new().create_new(true).append(true).open(path)
+}
+
+/// The last lines of the server's log, to show why it did not come up.
+fn log_tail(dir: &Path) -> String {
+    match std::fs::read_to_string(dir.join("redis.log")) {
+        Ok(text) => {
+            let lines: Vec<&str> = text.lines().collect();
+            lines[lines.len().saturating_sub(10)..].join("\n")
+        }
+        Err(e) => format!("(cannot read it: {e})"),
+    }
+}

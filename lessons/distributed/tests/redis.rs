@@ -1,0 +1,323 @@
+//! The job on a real broker, Redis, with a real `redis-server` (never a
+//! mock): a job completes with every result exactly once; a worker killed,
+//! or stopped, in the middle of a task loses it to another when its lease
+//! runs out; the manager ignores duplicate, wrong and foreign results; the
+//! private redis-server and its folder are gone after the lesson, also after
+//! Ctrl-C. Without redis-server the tests say they are skipped (a failure
+//! when `CI` is set).
+
+mod common;
+
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::{
+    PATIENCE, Running, assert_every_result_exactly_once, puts, redis_server_installed,
+};
+use nix::sys::signal::Signal;
+
+/// A redis-server of the test's own: loopback, no password, no persistence.
+/// Killed and reaped when dropped.
+struct TestRedis {
+    child: Child,
+    url: String,
+}
+
+impl TestRedis {
+    fn start() -> TestRedis {
+        for _ in 0..3 {
+            let port = TcpListener::bind("127.0.0.1:0")
+                .and_then(|listener| listener.local_addr())
+                .expect("a free port")
+                .port();
+            let child = Command::new("redis-server")
+                .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+                .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
+                .arg("--dir")
+                .arg(std::env::temp_dir())
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start redis-server");
+            let mut redis = TestRedis {
+                child,
+                url: format!("redis://127.0.0.1:{port}/"),
+            };
+            if redis.answers() {
+                return redis;
+            }
+        }
+        panic!("redis-server did not come up on any of 3 free ports");
+    }
+
+    /// Waits (at most `PATIENCE`) for PONG; false if the server ended.
+    fn answers(&mut self) -> bool {
+        let deadline = Instant::now() + PATIENCE;
+        while Instant::now() < deadline {
+            if self.connection().is_some() {
+                return true;
+            }
+            if !matches!(self.child.try_wait(), Ok(None)) {
+                return false; // the port was taken after all
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        panic!("redis-server did not answer PING within {PATIENCE:?}");
+    }
+
+    fn connection(&self) -> Option<redis::Connection> {
+        let client = redis::Client::open(self.url.as_str()).ok()?;
+        let mut connection = client
+            .get_connection_with_timeout(Duration::from_millis(200))
+            .ok()?;
+        redis::cmd("PING").query::<String>(&mut connection).ok()?;
+        Some(connection)
+    }
+}
+
+impl Drop for TestRedis {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+/// The lesson's `redis` role (the manager) against `redis`, with `args`.
+fn manager(redis: &TestRedis, args: &[&str]) -> Running {
+    let all = [&["redis", "--redis", redis.url.as_str()], args].concat();
+    Running::start("manager", &all, None)
+}
+
+/// A `redis-worker` named `name` against `redis`; its URL in LESSON_REDIS_URL.
+fn worker(redis: &TestRedis, name: &str, pause: &str) -> Running {
+    let mut command = Command::new(common::BIN);
+    command
+        .args(["redis-worker", "--name", name, "--pause", pause])
+        .env_clear()
+        .env("LESSON_REDIS_URL", &redis.url);
+    Running::spawn(name, command)
+}
+
+#[track_caller]
+fn assert_success(outcome: &(Option<std::process::ExitStatus>, Vec<String>, String)) {
+    let (status, lines, stderr) = outcome;
+    assert!(
+        status.is_some_and(|s| s.success()),
+        "ended with {status:?}:\n{}\n{stderr}",
+        lines.join("\n")
+    );
+}
+
+/// (a) The whole job with its private redis-server and two workers.
+#[test]
+fn a_job_of_ten_tasks_with_two_workers_completes_exactly_once() {
+    if !redis_server_installed() {
+        return;
+    }
+    let args = ["redis", "--workers", "2", "--tasks", "10", "--seed", "1"];
+    let lesson = Running::start("lesson", &args, None);
+    let outcome = lesson.finish(PATIENCE);
+    assert_success(&outcome);
+    let lines = &outcome.1;
+    assert!(
+        lines[0].starts_with("Redis at 127.0.0.1:")
+            && lines[0].ends_with(" (private: started by this lesson)"),
+        "{lines:?}"
+    );
+    assert_every_result_exactly_once(lines);
+    for name in ["worker 1", "worker 2"] {
+        assert!(
+            lines.contains(&format!("{name}: worker exit.")),
+            "{lines:?}"
+        );
+    }
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("Manager shut down: 10 tasks, a result for 10 of them.")
+    );
+}
+
+/// (b) A worker killed (SIGKILL) in the middle of a task: the task stays in
+/// its `processing` list until its lease (1 s) runs out, then goes back on
+/// the queue, and another worker does it. Every result exactly once.
+#[test]
+fn a_task_of_a_killed_worker_is_done_by_another_exactly_once() {
+    if !redis_server_installed() {
+        return;
+    }
+    let redis = TestRedis::start();
+    let mut manager =
+        manager(&redis, &["--workers", "0", "--lease", "1", "--tasks", "3"]);
+    manager.wait_for("Try get results...");
+
+    let mut doomed = worker(&redis, "doomed", "10");
+    let taken = doomed.wait_for("doomed: run task ");
+    doomed.signal(Signal::SIGKILL);
+    let (status, _, _) = doomed.finish(PATIENCE);
+    assert!(status.is_some_and(|s| !s.success()), "SIGKILL: {status:?}");
+
+    let helper = worker(&redis, "helper", "0");
+    let requeued = manager.wait_for("goes back on the queue");
+    assert!(requeued.ends_with("doomed's lease ran out"), "{requeued}");
+    let n = taken.trim_end_matches("...").rsplit(' ').next().unwrap();
+    assert!(
+        requeued.contains(&format!("(n = {n})")),
+        "{requeued} / {taken}"
+    );
+
+    let outcome = manager.finish(PATIENCE);
+    assert_success(&outcome);
+    assert_every_result_exactly_once(&outcome.1);
+    let helper = helper.finish(PATIENCE);
+    assert_success(&helper);
+    assert!(helper.1.contains(&format!("helper: run task {n} * {n}...")));
+}
+
+/// (c) A worker stopped (SIGSTOP) in the middle of a task cannot renew its
+/// lease: its task goes to another worker. Resumed (SIGCONT) after the job
+/// is done, it finishes its now useless task and exits: the broker delivered
+/// that task twice, and the manager counted it once.
+#[test]
+fn a_stalled_worker_loses_its_task_when_its_lease_runs_out() {
+    if !redis_server_installed() {
+        return;
+    }
+    let redis = TestRedis::start();
+    let mut manager =
+        manager(&redis, &["--workers", "0", "--lease", "1", "--tasks", "3"]);
+    manager.wait_for("Try get results...");
+
+    let mut stalled = worker(&redis, "stalled", "2");
+    stalled.wait_for("stalled: run task ");
+    stalled.signal(Signal::SIGSTOP);
+
+    let helper = worker(&redis, "helper", "0");
+    let requeued = manager.wait_for("goes back on the queue");
+    assert!(requeued.ends_with("stalled's lease ran out"), "{requeued}");
+    let outcome = manager.finish(PATIENCE);
+    assert_success(&outcome);
+    assert_every_result_exactly_once(&outcome.1);
+    assert_success(&helper.finish(PATIENCE));
+
+    stalled.signal(Signal::SIGCONT);
+    let stalled = stalled.finish(PATIENCE);
+    assert_success(&stalled);
+    assert!(stalled.1.contains(&"stalled: worker exit.".to_owned()));
+}
+
+/// Exactly once is the manager's: a result for a task already answered, a
+/// wrong square (the task is sent again), a result for no task of the job,
+/// and JSON that is no result, all pushed by the test itself, are ignored.
+#[test]
+fn the_manager_counts_each_task_once_and_ignores_the_rest() {
+    if !redis_server_installed() {
+        return;
+    }
+    let redis = TestRedis::start();
+    let mut manager = manager(&redis, &["--workers", "0", "--tasks", "2", "--seed", "3"]);
+    manager.wait_for("Try get results...");
+    let n = puts(&manager.seen)[0];
+    let result =
+        |square: u64| format!(r#"{{"id":0,"n":{n},"square":{square},"worker":"test"}}"#);
+    let mut connection = redis.connection().expect("the test's redis answers");
+    let pushed: Vec<String> = vec![
+        "not JSON".into(),
+        result(n * n + 1),
+        result(n * n),
+        result(n * n),
+        r#"{"id":9,"n":1,"square":1,"worker":"test"}"#.into(),
+    ];
+    let _: () = redis::cmd("RPUSH")
+        .arg("lesson:squares:results")
+        .arg(&pushed)
+        .query(&mut connection)
+        .expect("RPUSH");
+    for line in [
+        r#"manager: "not JSON" is not a result: ignored"#,
+        &format!(
+            "manager: task 0: test says {n} * {n} = {}: wrong, sent again",
+            n * n + 1
+        ),
+        &format!("Result: {n} * {n} = {}", n * n),
+        "manager: task 0 answered again: ignored (delivered twice)",
+        "manager: task 9 (n = 1) is not a task of this job: ignored",
+    ] {
+        assert_eq!(manager.wait_for(line), line);
+    }
+    let helper = worker(&redis, "helper", "0");
+    let outcome = manager.finish(PATIENCE);
+    assert_success(&outcome);
+    assert_every_result_exactly_once(&outcome.1);
+    assert_success(&helper.finish(PATIENCE));
+}
+
+/// The `Redis at 127.0.0.1:PORT` and `Redis data in DIR` of a private server.
+fn private_server(lines: &[String]) -> (u16, String) {
+    let find = |prefix: &str| {
+        lines
+            .iter()
+            .find_map(|line| line.strip_prefix(prefix))
+            .unwrap_or_else(|| panic!("no {prefix:?} line in {lines:?}"))
+            .to_owned()
+    };
+    let address = find("Redis at 127.0.0.1:");
+    let port = address.split(' ').next().and_then(|p| p.parse().ok());
+    (port.expect("a port"), find("Redis data in "))
+}
+
+/// The private server is gone: its folder removed, its port closed, and no
+/// `redis-server 127.0.0.1:PORT` (the title Redis gives itself) running.
+#[track_caller]
+fn assert_gone(port: u16, dir: &str) {
+    assert!(!Path::new(dir).exists(), "{dir} is still there");
+    assert!(
+        TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "something still answers on port {port}"
+    );
+    let title = format!("redis-server 127.0.0.1:{port}");
+    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let cmdline = String::from_utf8_lossy(&cmdline);
+        assert!(!cmdline.starts_with(&title), "still running: {cmdline}");
+    }
+}
+
+/// (d) After the lesson ends, its private redis-server is gone.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_private_redis_server_is_gone_after_the_lesson() {
+    if !redis_server_installed() {
+        return;
+    }
+    let lesson = Running::start("lesson", &["redis", "--tasks", "3"], None);
+    let outcome = lesson.finish(PATIENCE);
+    assert_success(&outcome);
+    let (port, dir) = private_server(&outcome.1);
+    assert_gone(port, &dir);
+}
+
+/// (d) After Ctrl-C (SIGINT to the manager alone: its handler stops the
+/// workers and the private redis-server) in the middle of the job, too.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_private_redis_server_is_gone_after_ctrl_c() {
+    if !redis_server_installed() {
+        return;
+    }
+    let args = ["redis", "--workers", "2", "--pause", "0.5"];
+    let mut lesson = Running::start("lesson", &args, None);
+    lesson.wait_for(": run task");
+    lesson.signal(Signal::SIGINT);
+    let (status, lines, stderr) = lesson.finish(PATIENCE);
+    assert_eq!(
+        status.and_then(|s| s.code()),
+        Some(130),
+        "{lines:?}\n{stderr}"
+    );
+    let (port, dir) = private_server(&lines);
+    assert_gone(port, &dir);
+}
