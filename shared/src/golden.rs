@@ -93,6 +93,8 @@ pub struct Check {
     exit_code: i32,
     /// A regex that some line of the recorded sample must match.
     sample_shows: Option<&'static str>,
+    /// The variant runs other programs (python3...): it gets the test's PATH.
+    keeps_path: bool,
 }
 
 impl Check {
@@ -105,6 +107,7 @@ impl Check {
             may_omit: &[],
             exit_code: 0,
             sample_shows: None,
+            keeps_path: false,
         }
     }
 
@@ -122,6 +125,7 @@ impl Check {
             may_omit: &[],
             exit_code: 0,
             sample_shows: None,
+            keeps_path: false,
         }
     }
 
@@ -142,6 +146,14 @@ impl Check {
     /// The exit status the variant must end with (0 unless set).
     pub const fn exit_code(mut self, code: i32) -> Self {
         self.exit_code = code;
+        self
+    }
+
+    /// The variant starts other programs found on the PATH (`python3`,
+    /// `redis-server`): it runs with the test's PATH, in an otherwise clean
+    /// environment.
+    pub const fn keeps_path(mut self) -> Self {
+        self.keeps_path = true;
         self
     }
 
@@ -290,10 +302,18 @@ impl Lesson {
     }
 
     fn run_variant(&self, check: &Check) -> Output {
-        match check.args {
-            Some(args) => self.run(args),
-            None => self.run(&[check.variant]),
+        let args = check.args.unwrap_or(std::slice::from_ref(&check.variant));
+        if !check.keeps_path {
+            return self.run(args);
         }
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        snapbox::cmd::Command::new(&self.bin)
+            .args(args)
+            .env_clear()
+            .env("PATH", path)
+            .timeout(RUN_TIMEOUT)
+            .output()
+            .unwrap_or_else(|err| panic!("cannot run {}: {err}", self.bin.display()))
     }
 
     #[track_caller]

@@ -134,6 +134,8 @@ pub struct Broker {
     connection: Option<Connection>,
     /// Who we are, at the start of the lines about the connection.
     who: String,
+    /// Connections made: more than one means the broker went away a while.
+    connections: u64,
 }
 
 impl Broker {
@@ -150,6 +152,7 @@ impl Broker {
             client,
             connection: None,
             who: who.to_owned(),
+            connections: 0,
         };
         broker.run(|connection| redis::cmd("PING").query::<String>(connection))?;
         Ok(broker)
@@ -202,6 +205,13 @@ impl Broker {
         }
     }
 
+    /// How many times the connection was lost and made again. What the
+    /// broker held meanwhile may be gone (a restart without persistence), or
+    /// a reply lost on the way (a task moved, a result popped).
+    pub fn reconnections(&self) -> u64 {
+        self.connections.saturating_sub(1)
+    }
+
     /// The connection, made now if there is none.
     fn connection(&mut self) -> RedisResult<&mut Connection> {
         if self.connection.is_none() {
@@ -209,6 +219,7 @@ impl Broker {
             connection.set_read_timeout(Some(REPLY_LIMIT))?;
             connection.set_write_timeout(Some(REPLY_LIMIT))?;
             self.connection = Some(connection);
+            self.connections += 1;
         }
         Ok(self.connection.as_mut().expect("made above"))
     }

@@ -98,6 +98,11 @@ pub struct RedisArgs {
     #[arg(long, value_name = "N", default_value_t = 2,
           value_parser = clap::value_parser!(u32).range(0..=8))]
     pub workers: u32,
+    /// How many Python worker processes to start (python/redisworker.py; needs
+    /// python3 with the redis package: python3 -m pip install redis)
+    #[arg(long, value_name = "N", default_value_t = 0,
+          value_parser = clap::value_parser!(u32).range(0..=8))]
+    pub python_workers: u32,
     #[command(flatten)]
     pub tasks: TaskArgs,
     /// How long the workers it starts pause on each task, in seconds

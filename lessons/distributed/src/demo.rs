@@ -42,26 +42,23 @@ static WORKERS: Mutex<Vec<(String, Child)>> = Mutex::new(Vec::new());
 /// panic), it kills and reaps them.
 pub struct Workers(());
 
-/// Starts `count` worker processes, named `worker 1`, `worker 2`, ...: this
-/// program with `role` (`worker --connect ADDRESS`, or `redis-worker`), and
-/// the secret (the authkey, or the Redis URL with its password) in the
-/// environment variable `secret.0`.
+/// Starts `count` worker processes, named `{named} 1`, `{named} 2`, ...:
+/// each is `command()` with `--name NAME --pause SECONDS`, and the secret
+/// (the authkey, or the Redis URL with its password) in the environment
+/// variable `secret.0`.
 pub fn start_workers(
-    count: u32,
-    role: &[&str],
+    (count, named): (u32, &str),
+    command: impl Fn() -> Command,
     secret: (&str, &str),
     pause: Duration,
 ) -> Result<Workers, String> {
     stop_workers_on_ctrl_c();
     let workers_so_far = Workers(()); // if one fails to start, the others stop
-    let exe =
-        std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
     for number in 1..=count {
-        let name = format!("worker {number}");
+        let name = format!("{named} {number}");
         // Held while the worker starts: Ctrl-C waits, then stops it too.
         let mut workers = WORKERS.lock();
-        let child = Command::new(&exe)
-            .args(role)
+        let child = command()
             .args(["--name", &name, "--pause", &pause.as_secs_f64().to_string()])
             .env(secret.0, secret.1)
             .spawn()
@@ -69,6 +66,18 @@ pub fn start_workers(
         workers.push((name, child));
     }
     Ok(workers_so_far)
+}
+
+/// This program, in the worker's `role` (`worker --connect ADDRESS`...).
+pub fn this_program(role: &[&str]) -> Result<impl Fn() -> Command, String> {
+    let exe =
+        std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
+    let role: Vec<String> = role.iter().map(|&arg| arg.to_owned()).collect();
+    Ok(move || {
+        let mut command = Command::new(&exe);
+        command.args(&role);
+        command
+    })
 }
 // ANCHOR_END: start
 

@@ -71,14 +71,19 @@ fn main() -> ExitCode {
         Some(Role::Redis(args)) => {
             // A missing prerequisite, like a missing authkey: status 2, before
             // anything starts.
-            let program = match args.redis {
+            fn missing(why: String) -> std::path::PathBuf {
+                eprintln!("error: {why}");
+                std::process::exit(2)
+            }
+            let server = match args.redis {
                 Some(_) => None,
-                None => Some(redis_server::find_redis_server().unwrap_or_else(|why| {
-                    eprintln!("error: {why}");
-                    std::process::exit(2)
-                })),
+                None => Some(redis_server::find_redis_server().unwrap_or_else(missing)),
             };
-            redis_tasks::redis_manager(args, program)
+            let python = match args.python_workers {
+                0 => None,
+                _ => Some(redis_tasks::python_worker().unwrap_or_else(missing)),
+            };
+            redis_tasks::redis_manager(args, server, python)
         }
         Some(Role::RedisWorker(args)) => {
             let name =

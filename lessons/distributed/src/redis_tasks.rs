@@ -6,7 +6,8 @@
 //! The keys, the messages and the reliable-queue pattern are in `broker`.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -28,15 +29,17 @@ const TASK_WAIT: Duration = Duration::from_secs(1);
 
 // ANCHOR: manager
 /// The manager on Redis: a private redis-server (`redis_server` is where it
-/// is installed), or the one at `args.redis`; the tasks; the results.
+/// is installed), or the one at `args.redis`; the tasks; the workers (the
+/// Python ones run `python_worker`); the results.
 pub fn redis_manager(
     args: RedisArgs,
     redis_server: Option<PathBuf>,
+    python_worker: Option<PathBuf>,
 ) -> Result<(), String> {
     demo::stop_workers_on_ctrl_c(); // and the private redis-server, if any
     let numbers = tasks::task_numbers(&args.tasks)?;
     // Python: manager.start(). Here the broker is a program of its own.
-    let (private, url) = match (args.redis, redis_server) {
+    let (private, url) = match (args.redis.clone(), redis_server) {
         (Some(url), _) => (None, url),
         (None, Some(program)) => {
             let server = RedisServer::start(&program)?;
@@ -58,29 +61,16 @@ pub fn redis_manager(
     refuse_a_running_job(&mut broker, &keys)?;
 
     let tasks: Vec<Task> = (0..).zip(numbers).map(|(id, n)| Task { id, n }).collect();
+    for &Task { n, .. } in &tasks {
+        say!("Put task {n}...");
+    }
     put_tasks(&mut broker, &keys, &tasks, args.lease)?;
     say!("Try get results...");
 
-    let workers = match args.workers {
-        0 => None,
-        count => {
-            let processes = if count == 1 { "process" } else { "processes" };
-            say!(
-                "Starting {count} worker {processes}; the Redis URL goes in {REDIS_URL_VAR}"
-            );
-            let role = ["redis-worker"];
-            Some(demo::start_workers(
-                count,
-                &role,
-                (REDIS_URL_VAR, &url),
-                args.pause,
-            )?)
-        }
-    };
-
-    let answered = collect_results(&mut broker, &keys, &tasks)?;
+    let workers = start_workers(&args, &url, python_worker)?;
+    let answered = collect_results(&mut broker, &keys, &tasks, args.lease)?;
     end_job(&mut broker, &keys)?; // Python: manager.shutdown()
-    if let Some(workers) = workers {
+    for workers in workers {
         workers.join()?;
     }
     say!(
@@ -92,6 +82,64 @@ pub fn redis_manager(
     Ok(())
 }
 // ANCHOR_END: manager
+
+/// The worker processes: `args.workers` of this program (`redis-worker`), and
+/// `args.python_workers` of `python3 python_worker`, the URL in their
+/// environment. Both kinds take the same tasks from the same list.
+fn start_workers(
+    args: &RedisArgs,
+    url: &str,
+    python_worker: Option<PathBuf>,
+) -> Result<Vec<demo::Workers>, String> {
+    let mut started = Vec::new();
+    let secret = (REDIS_URL_VAR, url);
+    let kinds = [
+        (args.workers, "worker", "Rust"),
+        (args.python_workers, "python", "Python"),
+    ];
+    for (count, named, language) in kinds.into_iter().filter(|kind| kind.0 > 0) {
+        let processes = if count == 1 { "process" } else { "processes" };
+        say!(
+            "Starting {count} {language} worker {processes}; the Redis URL goes in \
+             {REDIS_URL_VAR}"
+        );
+        let workers = match &python_worker {
+            Some(script) if named == "python" => {
+                let script = script.clone();
+                let command = move || {
+                    let mut command = Command::new("python3");
+                    command.arg(&script);
+                    command
+                };
+                demo::start_workers((count, named), command, secret, args.pause)?
+            }
+            _ => {
+                let command = demo::this_program(&["redis-worker"])?;
+                demo::start_workers((count, named), command, secret, args.pause)?
+            }
+        };
+        started.push(workers);
+    }
+    Ok(started)
+}
+
+/// Where the Python worker is, if `python3` with the `redis` package runs here.
+pub fn python_worker() -> Result<PathBuf, String> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("python/redisworker.py");
+    if !script.is_file() {
+        return Err(format!("the Python worker {} is missing", script.display()));
+    }
+    let found = Command::new("python3")
+        .args(["-c", "import redis"])
+        .stderr(Stdio::null())
+        .status();
+    match found {
+        Ok(status) if status.success() => Ok(script),
+        _ => Err("the Python workers need python3 and its redis package: \
+                  python3 -m pip install redis"
+            .to_owned()),
+    }
+}
 
 /// A server shared with others may hold a job already: one that runs, or
 /// one whose manager crashed. Its leftovers would mix with ours.
@@ -119,7 +167,7 @@ fn refuse_a_running_job(broker: &mut Broker, keys: &Keys) -> Result<(), String> 
 }
 
 // ANCHOR: put_tasks
-/// Python: `task.put(n)` for each number. Here: RPUSH, a thousand at a time
+/// Python: `task.put(n)` for each task. Here: RPUSH, a thousand at a time
 /// (pipelined: one round trip), after the lease that workers must keep.
 fn put_tasks(
     broker: &mut Broker,
@@ -137,8 +185,6 @@ fn put_tasks(
     for trip in tasks.chunks(TASKS_PER_TRIP) {
         let mut pipe = redis::pipe();
         for task in trip {
-            let n = task.n;
-            say!("Put task {n}...");
             pipe.cmd("RPUSH")
                 .arg(keys.tasks())
                 .arg(to_json(task))
@@ -158,10 +204,29 @@ fn collect_results(
     broker: &mut Broker,
     keys: &Keys,
     tasks: &[Task],
+    lease: Duration,
 ) -> Result<HashSet<u64>, String> {
     let mut answered = HashSet::new();
     let (mut progress, mut reaped) = (Instant::now(), Instant::now());
+    let mut reconnections = broker.reconnections();
     while answered.len() < tasks.len() {
+        // After Redis went away, what it held is not known: a restart without
+        // persistence loses every list, a lost reply loses a popped result.
+        // So every task without a result goes on the queue again; a task
+        // that was not lost is then done twice, and its second result ignored.
+        if broker.reconnections() != reconnections {
+            let unanswered: Vec<Task> = (tasks.iter())
+                .filter(|task| !answered.contains(&task.id))
+                .copied()
+                .collect();
+            say!(
+                "manager: Redis was away: the {} tasks without a result go on the \
+                 queue again",
+                unanswered.len()
+            );
+            put_tasks(broker, keys, &unanswered, lease)?;
+            (reconnections, progress) = (broker.reconnections(), Instant::now());
+        }
         // Python: r = result.get(timeout=10). Redis: BLPOP, which waits (here
         // for at most LEASE_CHECK) for the head of the list.
         let popped: Option<(String, String)> = broker.run(|c| {

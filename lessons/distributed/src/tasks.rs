@@ -58,10 +58,12 @@ pub fn task_manager(
             );
             let connect = manager.address().to_string();
             let role = ["worker", "--connect", &connect];
+            let secret = (AUTHKEY_VAR, key.as_text());
+            let command = demo::this_program(&role)?;
             Some(demo::start_workers(
-                count,
-                &role,
-                (AUTHKEY_VAR, key.as_text()),
+                (count, "worker"),
+                command,
+                secret,
                 pause,
             )?)
         }

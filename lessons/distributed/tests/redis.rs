@@ -8,6 +8,7 @@
 
 mod common;
 
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -18,34 +19,35 @@ use common::{
     PATIENCE, Running, assert_every_result_exactly_once, puts, redis_server_installed,
 };
 use nix::sys::signal::Signal;
+use shared::golden::{Check, Lesson};
 
 /// A redis-server of the test's own: loopback, no password, no persistence.
 /// Killed and reaped when dropped.
 struct TestRedis {
     child: Child,
+    port: u16,
     url: String,
+    /// More of redis-server's arguments (`--requirepass PASSWORD`).
+    extra: Vec<String>,
 }
 
 impl TestRedis {
     fn start() -> TestRedis {
+        TestRedis::start_with(&[])
+    }
+
+    fn start_with(extra: &[&str]) -> TestRedis {
         for _ in 0..3 {
             let port = TcpListener::bind("127.0.0.1:0")
                 .and_then(|listener| listener.local_addr())
                 .expect("a free port")
                 .port();
-            let child = Command::new("redis-server")
-                .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-                .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
-                .arg("--dir")
-                .arg(std::env::temp_dir())
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("start redis-server");
+            let extra: Vec<String> = extra.iter().map(|&a| a.to_owned()).collect();
             let mut redis = TestRedis {
-                child,
+                child: TestRedis::spawn(port, &extra),
+                port,
                 url: format!("redis://127.0.0.1:{port}/"),
+                extra,
             };
             if redis.answers() {
                 return redis;
@@ -54,11 +56,34 @@ impl TestRedis {
         panic!("redis-server did not come up on any of 3 free ports");
     }
 
+    fn spawn(port: u16, extra: &[String]) -> Child {
+        Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
+            .arg("--dir")
+            .arg(std::env::temp_dir())
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start redis-server")
+    }
+
+    /// Kills the server and starts a new one on the same port: with no
+    /// persistence, it comes back empty.
+    fn restart(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+        self.child = TestRedis::spawn(self.port, &self.extra);
+        assert!(self.answers(), "redis-server did not come back");
+    }
+
     /// Waits (at most `PATIENCE`) for PONG; false if the server ended.
     fn answers(&mut self) -> bool {
         let deadline = Instant::now() + PATIENCE;
         while Instant::now() < deadline {
-            if self.connection().is_some() {
+            if self.replies_to_ping() {
                 return true;
             }
             if !matches!(self.child.try_wait(), Ok(None)) {
@@ -67,6 +92,20 @@ impl TestRedis {
             thread::sleep(Duration::from_millis(20));
         }
         panic!("redis-server did not answer PING within {PATIENCE:?}");
+    }
+
+    /// PONG, or NOAUTH from a server with a password: either way, it is up.
+    fn replies_to_ping(&self) -> bool {
+        let mut stream = match TcpStream::connect(("127.0.0.1", self.port)) {
+            Ok(stream) => stream,
+            Err(_) => return false,
+        };
+        let mut reply = [0u8; 7];
+        stream.set_read_timeout(Some(Duration::from_secs(1))).ok();
+        let asked = stream.write_all(b"PING\r\n").is_ok();
+        asked
+            && stream.read_exact(&mut reply).is_ok()
+            && (&reply == b"+PONG\r\n" || reply.starts_with(b"-NOAUTH"))
     }
 
     fn connection(&self) -> Option<redis::Connection> {
@@ -255,6 +294,71 @@ fn the_manager_counts_each_task_once_and_ignores_the_rest() {
     assert_success(&helper.finish(PATIENCE));
 }
 
+/// Redis restarted in the middle of the job, and back empty (no
+/// persistence), while one worker is stopped with a task in hand. The
+/// manager waits for Redis, puts every task without a result on the queue
+/// again, the stopped worker resumes and delivers its result, a fresh worker
+/// does the rest, and every result is there exactly once.
+#[test]
+fn a_redis_restarted_mid_job_loses_no_task() {
+    if !redis_server_installed() {
+        return;
+    }
+    let mut redis = TestRedis::start();
+    let args = ["--workers", "0", "--tasks", "6", "--seed", "5"];
+    let mut manager = manager(&redis, &args);
+    manager.wait_for("Try get results...");
+    let mut stopped = worker(&redis, "stopped", "0.5");
+    stopped.wait_for("stopped: run task ");
+    stopped.signal(Signal::SIGSTOP);
+
+    redis.restart();
+    let again = manager.wait_for("Redis was away");
+    assert!(again.contains("the 6 tasks without a result"), "{again}");
+    stopped.signal(Signal::SIGCONT);
+    let fresh = worker(&redis, "fresh", "0");
+
+    let outcome = manager.finish(PATIENCE);
+    assert_success(&outcome);
+    assert_every_result_exactly_once(&outcome.1);
+    for worker in [stopped, fresh] {
+        let outcome = worker.finish(PATIENCE);
+        assert_success(&outcome);
+    }
+}
+
+/// A Redis with a password (`requirepass`): the manager and a worker given a
+/// wrong one, or none, stop at once with a message that says so (no retries:
+/// waiting will not change a password).
+#[test]
+fn a_wrong_redis_password_is_refused_with_a_clear_message() {
+    if !redis_server_installed() {
+        return;
+    }
+    let redis = TestRedis::start_with(&["--requirepass", "right"]);
+    let port = redis.port;
+    for url in [
+        format!("redis://:wrong@127.0.0.1:{port}/"),
+        format!("redis://127.0.0.1:{port}/"),
+    ] {
+        let manager = Running::start("manager", &["redis", "--redis", &url], None);
+        let mut command = Command::new(common::BIN);
+        command
+            .args(["redis-worker", "--name", "w"])
+            .env_clear()
+            .env("LESSON_REDIS_URL", &url);
+        let worker = Running::spawn("worker", command);
+        for process in [manager, worker] {
+            let (status, _, stderr) = process.finish(PATIENCE);
+            assert_eq!(status.and_then(|s| s.code()), Some(1), "{stderr}");
+            let why = format!("error: Redis at 127.0.0.1:{port} wants a password");
+            assert!(stderr.starts_with(&why), "{stderr}");
+            assert!(!stderr.contains("wrong@"), "the URL is never printed");
+            assert!(!stderr.contains("trying again"), "{stderr}");
+        }
+    }
+}
+
 /// The `Redis at 127.0.0.1:PORT` and `Redis data in DIR` of a private server.
 fn private_server(lines: &[String]) -> (u16, String) {
     let find = |prefix: &str| {
@@ -320,4 +424,132 @@ fn the_private_redis_server_is_gone_after_ctrl_c() {
     );
     let (port, dir) = private_server(&lines);
     assert_gone(port, &dir);
+}
+
+/// Whether `python3` with the `redis` package runs here; in CI it must.
+fn python_redis_installed() -> bool {
+    let found = Command::new("python3")
+        .args(["-c", "import redis"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the Python worker: python3 -m pip install redis"
+        );
+        println!("skipped: no python3 with the redis package");
+    }
+    found
+}
+
+/// `python/redisworker.py` beside a Rust worker, on one job. The Rust worker
+/// takes a task and works on it for 10 s; meanwhile the Python worker takes
+/// the others. Every result exactly once, from both languages.
+#[test]
+fn python_and_rust_workers_share_one_job() {
+    if !redis_server_installed() || !python_redis_installed() {
+        return;
+    }
+    let redis = TestRedis::start();
+    let mut manager = manager(&redis, &["--workers", "0", "--tasks", "4", "--seed", "6"]);
+    manager.wait_for("Try get results...");
+    let mut rust = worker(&redis, "rust", "10");
+    rust.wait_for("rust: run task ");
+
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/python/redisworker.py");
+    let mut command = Command::new("python3");
+    command
+        .args([script, "--name", "python", "--pause", "0"])
+        .env("LESSON_REDIS_URL", &redis.url);
+    let mut python = Running::spawn("python", command);
+    python.wait_for("python: run task ");
+
+    let outcome = manager.finish(PATIENCE);
+    assert_success(&outcome);
+    assert_every_result_exactly_once(&outcome.1);
+    for worker in [rust, python] {
+        let outcome = worker.finish(PATIENCE);
+        assert_success(&outcome);
+        let name = &worker_name(&outcome.1);
+        assert!(outcome.1.contains(&format!("{name}: worker exit.")));
+    }
+}
+
+fn worker_name(lines: &[String]) -> String {
+    let first = lines.first().expect("a worker prints");
+    first.split(':').next().unwrap_or_default().to_owned()
+}
+
+/// The lesson's own `redis --python-workers 1`: a private Redis, a Rust and
+/// a Python worker process, the job completes, each worker exits.
+#[test]
+fn the_lesson_starts_python_workers_too() {
+    if !redis_server_installed() || !python_redis_installed() {
+        return;
+    }
+    let args = [
+        "redis",
+        "--workers",
+        "1",
+        "--python-workers",
+        "1",
+        "--tasks",
+        "6",
+    ];
+    let mut command = Command::new(common::BIN);
+    command.args(args).env_clear();
+    // The Python worker needs python3 on the PATH; nothing else is passed on.
+    command.env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    let outcome = Running::spawn("lesson", command).finish(PATIENCE);
+    assert_success(&outcome);
+    assert_every_result_exactly_once(&outcome.1);
+    for exit in ["worker 1: worker exit.", "python 1: worker exit."] {
+        assert!(outcome.1.contains(&exit.to_owned()), "{:?}", outcome.1);
+    }
+}
+
+/// Without python3 (or its redis package), `--python-workers` is refused
+/// before anything starts, with the command that installs it: status 2.
+#[test]
+fn python_workers_without_python_are_refused_with_status_2() {
+    let args = [
+        "redis",
+        "--redis",
+        "redis://127.0.0.1:1/",
+        "--python-workers",
+        "1",
+    ];
+    let mut command = Command::new(common::BIN);
+    command.args(args).env_clear().env("PATH", "/nonexistent");
+    let (status, lines, stderr) = Running::spawn("lesson", command).finish(PATIENCE);
+    assert_eq!(status.and_then(|s| s.code()), Some(2), "{stderr}");
+    assert!(lines.is_empty(), "nothing started: {lines:?}");
+    assert!(stderr.contains("python3 -m pip install redis"), "{stderr}");
+}
+
+/// The chapter's run: the private Redis and one Python worker, five tasks.
+/// One worker takes the tasks in the order they were put, so its lines keep
+/// their order, and so do the results; the two interleave in any way.
+const PYTHON_WORKER: Check =
+    Check::interleaved("redis-python", &["python 1:", "Result:"])
+        .args(&[
+            "redis",
+            "--workers",
+            "0",
+            "--python-workers",
+            "1",
+            "--tasks",
+            "5",
+            "--seed",
+            "7",
+        ])
+        .keeps_path();
+
+#[test]
+fn a_python_worker_on_the_private_redis() {
+    if !redis_server_installed() || !python_redis_installed() {
+        return;
+    }
+    Lesson::built("lesson-distributed").check(PYTHON_WORKER);
 }
