@@ -552,6 +552,30 @@ mod tests {
         }
     }
 
+    /// A number that is no task (negative: a `u64` cannot hold it) from a
+    /// Python manager is refused, not wrapped around.
+    #[test]
+    fn a_negative_task_from_a_python_manager_is_refused() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let client =
+            std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (server, _) = listener.accept().unwrap();
+        let mut manager = Connection::new(server).unwrap();
+        let mut queues = PythonQueues {
+            connection: Connection::new(client).unwrap(),
+            task_queue: TASK_QUEUE.to_owned(),
+            result_queue: RESULT_QUEUE.to_owned(),
+        };
+        let answer = std::thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(5);
+            manager.recv_bytes(MAX_FRAME, deadline).unwrap();
+            send(&mut manager, &Answer::Return(Value::Int(-5)).to_value()).unwrap();
+        });
+        let got = queues.get(Duration::ZERO, Duration::from_secs(5));
+        assert!(matches!(got, Err(Broken::Violation(_))), "{got:?}");
+        answer.join().unwrap();
+    }
+
     /// A Python worker's text answers the task it holds with that number,
     /// once, and only if the square is right.
     #[test]

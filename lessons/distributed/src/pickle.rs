@@ -701,6 +701,18 @@ mod tests {
         let bytes = write(&Value::Tuple(vec![text("#RETURN"), Value::None]));
         assert_eq!(bytes, b"\x80\x02X\x07\x00\x00\x00#RETURNN\x86.");
         assert!(looks_like_pickle(&bytes));
+        // Each integer in the smallest form that holds it, as Python writes.
+        let ints = [
+            (5, &b"K\x05"[..]),
+            (300, b"M\x2c\x01"),
+            (70_000, b"J\x70\x11\x01\x00"),
+            (-2, b"J\xfe\xff\xff\xff"),
+            (1 << 40, b"\x8a\x08\x00\x00\x00\x00\x00\x01\x00\x00"),
+        ];
+        for (n, opcodes) in ints {
+            let written = write(&Value::Int(n));
+            assert_eq!(&written[2..written.len() - 1], opcodes, "{n}");
+        }
         assert!(!looks_like_pickle(br#"{"Get":{"wait_ms":1000}}"#));
         assert!(!looks_like_pickle(b""));
     }
@@ -763,6 +775,8 @@ mod tests {
             b"\x80\x04\x8d\xff\xff\xff\xff\xff\xff\xff\xffabc.",
             b"\x80\x04\x8c\xffabc.",
             b"\x80\x04\x95\xff\xff\xff\xff\xff\xff\xff\xffN.",
+            // A frame one byte longer than what follows it.
+            b"\x80\x04\x95\x03\x00\x00\x00\x00\x00\x00\x00N.",
         ] {
             let why = refused(bytes);
             assert!(

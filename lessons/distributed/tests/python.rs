@@ -309,6 +309,7 @@ attacks = [
     b"\x80\x04)" + b"\x85" * 3000 + b".",
     b"\x80\x04(N\x8c\x08shutdown)}t.",
     b"\x80\x04(\x8c\x04nope\x8c\x03get)}t.",
+    b"\x80\x04(N\x8c\x06incref\x8c\x04nope\x85}t.",
     b"\x80\x04(N\x8c\x05dummy",
 ]
 for attack in attacks:
@@ -335,6 +336,7 @@ for attack in attacks:
         "values nested more than 16 deep",
         "shutdown() is not served here",
         "get() is not served here",
+        "incref('nope') is not served here",
         "the pickle ends too soon",
     ];
     // Each connection's thread says why it dropped its client, in any order.
@@ -349,9 +351,9 @@ for attack in attacks:
             refusals.join("\n")
         );
     }
-    // `shutdown` and `get` were told why, as a RemoteError's text.
+    // `shutdown`, `get` and `incref` were told why, as a RemoteError's text.
     let answered = outcome.1.iter().filter(|l| l.contains("#TRACEBACK"));
-    assert_eq!(answered.count(), 2, "{:?}", outcome.1);
+    assert_eq!(answered.count(), 3, "{:?}", outcome.1);
     assert!(!marker.exists(), "os.system ran");
 
     let worker = start_worker("worker", address, "abc", "0");
