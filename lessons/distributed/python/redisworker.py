@@ -1,13 +1,8 @@
-"""A worker of the lesson's job on Redis, in Python (redis-py). It uses the
-same keys and JSON messages as the Rust worker (see the chapter's table), so
-Python and Rust workers can share one job.
+"""A worker of the lesson's job on Redis, in Python (redis-py), on the same keys
+and JSON messages as the Rust worker: Python and Rust workers share one job.
 
-    LESSON_REDIS_URL=redis://:PASSWORD@127.0.0.1:6379/ \
-        python3 redisworker.py [--name NAME] [--pause SECONDS]
-
-Needs the redis package: python3 -m pip install redis
+    LESSON_REDIS_URL=redis://... python3 redisworker.py [--name NAME] [--pause SECONDS]
 """
-
 import argparse
 import json
 import os

@@ -59,11 +59,13 @@ impl Keys {
         format!("{}processing:*", self.prefix)
     }
 
+    // ANCHOR_END: keys
     /// The worker whose `processing` list this is.
     pub fn worker_of<'a>(&self, processing: &'a str) -> Option<&'a str> {
         processing.strip_prefix(&self.processing(""))
     }
 
+    // ANCHOR: keys_lease
     /// `worker`'s lease: a key that exists while the worker renews it (SET
     /// with PX, milliseconds), and expires when the worker stops doing so.
     pub fn alive(&self, worker: &str) -> String {
@@ -91,7 +93,7 @@ impl Keys {
 /// How long the `done` key stays: long enough for every worker, blocked for
 /// at most a second on the empty task list, to see it.
 pub const DONE_FOR: Duration = Duration::from_secs(60);
-// ANCHOR_END: keys
+// ANCHOR_END: keys_lease
 
 // ANCHOR: messages
 /// A task on the `tasks` list: `{"id":3,"n":3036}`. The id is the task's

@@ -801,6 +801,27 @@ mod tests {
         bytes.push(TUPLE3);
         bytes.push(STOP);
         assert!(refused(&bytes).contains("more than 1000 values"));
+        // Exactly MAX_VALUES is allowed: a tuple and 999 Nones.
+        let tuple_of = |nones: usize| {
+            let mut bytes = b"\x80\x04(".to_vec();
+            bytes.extend(std::iter::repeat_n(NONE, nones));
+            bytes.extend([TUPLE, STOP]);
+            bytes
+        };
+        assert!(read(&tuple_of(MAX_VALUES - 1)).is_ok());
+        assert!(refused(&tuple_of(MAX_VALUES)).contains("more than 1000 values"));
+        // A copy from the memo counts every value it holds, the tuple too:
+        // (t, t) with t a tuple of k Nones makes k + 1, twice, and one more.
+        let twice = |nones: usize| {
+            let mut bytes = b"\x80\x04(".to_vec();
+            bytes.extend(std::iter::repeat_n(NONE, nones));
+            bytes.extend([TUPLE, MEMOIZE, BINGET, 0, TUPLE2, STOP]);
+            bytes
+        };
+        assert!(read(&twice(498)).is_ok(), "999 values");
+        assert!(refused(&twice(499)).contains("more than 1000 values"));
+        // An empty MARK ... TUPLE is the empty tuple.
+        assert_eq!(read(b"\x80\x04(t."), Ok(Value::Tuple(vec![])));
         // A dict is never fetched from the memo.
         assert!(refused(b"\x80\x04}\x94h\x00\x86.").contains("dict fetched"));
         assert!(refused(b"\x80\x04h\x05.").contains("never stored"));

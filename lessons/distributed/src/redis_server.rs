@@ -155,8 +155,9 @@ impl Drop for RedisServer {
 /// Makes the temporary folder (mode 0700: ours alone) and starts
 /// redis-server in it. Returns the folder.
 fn spawn(program: &Path, port: u16, password: &str) -> Result<PathBuf, String> {
+    remove_folders_of_dead_lessons();
     let dir = std::env::temp_dir().join(format!(
-        "lesson-distributed-redis-{}-{:08x}",
+        "{FOLDER_PREFIX}{}-{:08x}",
         std::process::id(),
         rand::rng().random::<u32>()
     ));
@@ -213,6 +214,31 @@ fn spawn(program: &Path, port: u16, password: &str) -> Result<PathBuf, String> {
     Ok(dir)
 }
 // ANCHOR_END: spawn
+
+/// A private server's folder: `lesson-distributed-redis-{pid}-{random}`.
+const FOLDER_PREFIX: &str = "lesson-distributed-redis-";
+
+/// The folders of lessons that died of SIGKILL, which nothing can catch:
+/// their servers died with them (`die_with_this_process`), their folders
+/// stayed. The pid in the name tells whose each is.
+fn remove_folders_of_dead_lessons() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(FOLDER_PREFIX)) else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<i32>().ok()) else {
+            continue;
+        };
+        // Signal 0 checks that the process exists; ESRCH: it does not.
+        if kill(Pid::from_raw(pid), None) == Err(nix::errno::Errno::ESRCH) {
+            std::fs::remove_dir_all(entry.path()).ok();
+        }
+    }
+}
 
 // ANCHOR: pdeathsig
 /// Linux: the kernel sends the server SIGTERM when we die, even of SIGKILL,

@@ -255,6 +255,9 @@ fn collect_results(
     Ok(answered)
 }
 
+// ANCHOR_END: collect_results
+
+// ANCHOR: judge
 /// Counts, or ignores, one result. True if the job moved on (a result
 /// counted, or a task back on the queue).
 fn judge(
@@ -293,7 +296,7 @@ fn judge(
     answered.insert(id);
     Ok(true)
 }
-// ANCHOR_END: collect_results
+// ANCHOR_END: judge
 
 // ANCHOR: requeue
 /// The reaper: for each worker that holds tasks (a `processing` list) but
@@ -335,6 +338,8 @@ fn requeue_expired(broker: &mut Broker, keys: &Keys) -> Result<usize, String> {
     Ok(went_back)
 }
 
+// ANCHOR_END: requeue
+
 /// The `processing` lists that exist (SCAN: a cursor, so that Redis is never
 /// busy for long, even with many keys).
 fn processing_lists(broker: &mut Broker, keys: &Keys) -> Result<Vec<String>, String> {
@@ -357,7 +362,6 @@ fn processing_lists(broker: &mut Broker, keys: &Keys) -> Result<Vec<String>, Str
         }
     })
 }
-// ANCHOR_END: requeue
 
 /// Python: `manager.shutdown()`. Here: `done` tells the workers to exit (it
 /// expires on its own, after they have all seen it), and the job's other
@@ -422,6 +426,8 @@ pub fn redis_worker(url: &str, name: &str, pause: Duration) -> Result<(), String
             .checked_mul(n)
             .ok_or_else(|| format!("task {n} is too large to square"))?;
         work_for(pause, lease, || renew(&mut broker, &alive, lease))?; // Python: time.sleep(1)
+        // ANCHOR_END: worker
+        // ANCHOR: acknowledge
         let outcome = Outcome {
             id: task.id,
             n,
@@ -451,7 +457,7 @@ pub fn redis_worker(url: &str, name: &str, pause: Duration) -> Result<(), String
     say!("{name}: worker exit.");
     Ok(())
 }
-// ANCHOR_END: worker
+// ANCHOR_END: acknowledge
 
 // ANCHOR: take_task
 /// The task to work on: one we hold already, or the head of the task list.

@@ -443,6 +443,7 @@ fn python_redis_installed() -> bool {
     found
 }
 
+// ANCHOR: both_kinds
 /// `python/redisworker.py` beside a Rust worker, on one job. The Rust worker
 /// takes a task and works on it for 10 s; meanwhile the Python worker takes
 /// the others. Every result exactly once, from both languages.
@@ -475,6 +476,8 @@ fn python_and_rust_workers_share_one_job() {
         assert!(outcome.1.contains(&format!("{name}: worker exit.")));
     }
 }
+
+// ANCHOR_END: both_kinds
 
 fn worker_name(lines: &[String]) -> String {
     let first = lines.first().expect("a worker prints");
@@ -552,4 +555,30 @@ fn a_python_worker_on_the_private_redis() {
         return;
     }
     Lesson::built("lesson-distributed").check(PYTHON_WORKER);
+}
+
+/// A lesson killed with SIGKILL runs no handler: its private server dies
+/// with it (PR_SET_PDEATHSIG), its folder stays. The next run of the lesson
+/// removes the folder, whose pid is dead.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_folder_of_a_killed_lesson_is_removed_by_the_next_run() {
+    if !redis_server_installed() {
+        return;
+    }
+    let mut killed = Running::start("killed", &["redis", "--workers", "0"], None);
+    killed.wait_for("Try get results...");
+    let (port, dir) = private_server(&killed.seen);
+    killed.signal(Signal::SIGKILL);
+    killed.finish(PATIENCE);
+    assert!(Path::new(&dir).exists(), "SIGKILL leaves {dir}");
+    let deadline = Instant::now() + PATIENCE;
+    while TcpStream::connect(("127.0.0.1", port)).is_ok() {
+        assert!(Instant::now() < deadline, "the server outlived its lesson");
+        thread::sleep(Duration::from_millis(20));
+    }
+
+    let next = Running::start("next", &["redis", "--workers", "1", "--tasks", "1"], None);
+    assert_success(&next.finish(PATIENCE));
+    assert!(!Path::new(&dir).exists(), "{dir} is still there");
 }
