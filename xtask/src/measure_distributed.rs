@@ -103,10 +103,12 @@ pub fn measure(out: Option<PathBuf>) -> Result {
     }
     let version = redis.version();
     drop(redis);
+    let versus_path = out.join("measured-redis.md");
     write(
-        &out.join("measured-redis.md"),
+        &versus_path,
         &versus_page(&Machine::describe(cores), &version, &versus),
     )?;
+    eprintln!("Wrote {}", versus_path.display());
     eprintln!(
         "Wrote {}\nMeasured in {:.0?}",
         path.display(),
@@ -258,7 +260,7 @@ impl RedisServer {
         Ok(server)
     }
 
-    /// The first line of Redis's answer to `command`.
+    /// The first line of Redis's answer to `command` (`+PONG`).
     fn ask(&self, command: &str) -> Option<String> {
         use std::io::Write;
         let port = self.url.rsplit(':').next()?.trim_end_matches('/');
@@ -268,19 +270,17 @@ impl RedisServer {
         let mut reader = BufReader::new(stream);
         let mut first = String::new();
         reader.read_line(&mut first).ok()?;
-        if first.starts_with('$') {
-            first.clear(); // a bulk string: its text is on the next line
-            reader.read_line(&mut first).ok()?;
-        }
         Some(first.trim_end().to_owned())
     }
 
-    /// `7.0.15`, from `INFO server`.
+    /// `7.0.15`, from `redis-server --version` (`Redis server v=7.0.15 ...`).
     fn version(&self) -> String {
-        let info = self.ask("INFO server").unwrap_or_default();
-        info.lines()
-            .find_map(|line| line.strip_prefix("redis_version:"))
-            .unwrap_or("unknown")
+        let output = Command::new("redis-server").arg("--version").output();
+        let text = output.map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+        let text = text.unwrap_or_default();
+        text.split_whitespace()
+            .find_map(|word| word.strip_prefix("v="))
+            .unwrap_or("(version unknown)")
             .to_owned()
     }
 }

@@ -94,7 +94,7 @@ pub struct RedisArgs {
     /// redis://:PASSWORD@HOST:PORT/). Without it: a private redis-server
     #[arg(long, value_name = "URL")]
     pub redis: Option<String>,
-    /// How many worker processes to start (0: start them yourself, redis-worker)
+    /// How many Rust worker processes to start (0: none; start them yourself, redis-worker)
     #[arg(long, value_name = "N", default_value_t = 2,
           value_parser = clap::value_parser!(u32).range(0..=8))]
     pub workers: u32,

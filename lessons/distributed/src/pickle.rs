@@ -758,14 +758,18 @@ mod tests {
         bytes.extend(std::iter::repeat_n(TUPLE1, MAX_DEPTH - 1));
         bytes.push(STOP);
         assert!(read(&bytes).is_ok());
-        // Dicts inside dicts count as well.
-        let mut bytes = b"\x80\x04}".to_vec();
-        for _ in 0..MAX_DEPTH {
-            bytes.extend(b"N}");
-        }
-        bytes.extend(std::iter::repeat_n(SETITEM, MAX_DEPTH));
-        bytes.push(STOP);
-        assert!(refused(&bytes).contains("nested"));
+        // Dicts inside dicts count as well: 16 deep is fine, 17 is not.
+        let dicts = |depth: usize| {
+            let mut bytes = b"\x80\x04}".to_vec();
+            for _ in 1..depth {
+                bytes.extend(b"N}");
+            }
+            bytes.extend(std::iter::repeat_n(SETITEM, depth - 1));
+            bytes.push(STOP);
+            bytes
+        };
+        assert!(read(&dicts(MAX_DEPTH)).is_ok());
+        assert!(refused(&dicts(MAX_DEPTH + 1)).contains("nested"));
     }
 
     #[test]
@@ -820,6 +824,16 @@ mod tests {
         };
         assert!(read(&twice(498)).is_ok(), "999 values");
         assert!(refused(&twice(499)).contains("more than 1000 values"));
+        // The values inside a dict count too, when a tuple holding it is
+        // copied: (d,) with p pairs in d, then ((d,), (d,)).
+        let dict_twice = |pairs: usize| {
+            let mut bytes = b"\x80\x04(}(".to_vec();
+            bytes.extend(std::iter::repeat_n([NONE, NONE], pairs).flatten());
+            bytes.extend([SETITEMS, TUPLE, MEMOIZE, BINGET, 0, TUPLE2, STOP]);
+            bytes
+        };
+        assert!(read(&dict_twice(248)).is_ok(), "997 values");
+        assert!(refused(&dict_twice(249)).contains("more than 1000 values"));
         // An empty MARK ... TUPLE is the empty tuple.
         assert_eq!(read(b"\x80\x04(t."), Ok(Value::Tuple(vec![])));
         // A dict is never fetched from the memo.

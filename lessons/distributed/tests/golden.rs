@@ -141,3 +141,29 @@ fn command_line() {
         "a manager without a key must say how to give one:\n{stderr}"
     );
 }
+
+/// The chapter's run: the private Redis and one Python worker, five tasks.
+/// One worker takes the tasks in the order they were put, so its lines keep
+/// their order, and so do the results; the two interleave in any way.
+const PYTHON_WORKER: Check =
+    Check::interleaved("redis-python", &["python 1:", "Result:"])
+        .args(&[
+            "redis",
+            "--workers",
+            "0",
+            "--python-workers",
+            "1",
+            "--tasks",
+            "5",
+            "--seed",
+            "7",
+        ])
+        .keeps_path();
+
+#[test]
+fn a_python_worker_on_the_private_redis() {
+    if !common::redis_server_installed() || !common::python_redis_installed() {
+        return;
+    }
+    lesson().check(PYTHON_WORKER);
+}

@@ -16,10 +16,10 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{
-    PATIENCE, Running, assert_every_result_exactly_once, puts, redis_server_installed,
+    PATIENCE, Running, assert_every_result_exactly_once, puts, python_redis_installed,
+    redis_server_installed,
 };
 use nix::sys::signal::Signal;
-use shared::golden::{Check, Lesson};
 
 /// A redis-server of the test's own: loopback, no password, no persistence.
 /// Killed and reaped when dropped.
@@ -426,23 +426,6 @@ fn the_private_redis_server_is_gone_after_ctrl_c() {
     assert_gone(port, &dir);
 }
 
-/// Whether `python3` with the `redis` package runs here; in CI it must.
-fn python_redis_installed() -> bool {
-    let found = Command::new("python3")
-        .args(["-c", "import redis"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success());
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must run the Python worker: python3 -m pip install redis"
-        );
-        println!("skipped: no python3 with the redis package");
-    }
-    found
-}
-
 // ANCHOR: both_kinds
 /// `python/redisworker.py` beside a Rust worker, on one job. The Rust worker
 /// takes a task and works on it for 10 s; meanwhile the Python worker takes
@@ -529,32 +512,6 @@ fn python_workers_without_python_are_refused_with_status_2() {
     assert_eq!(status.and_then(|s| s.code()), Some(2), "{stderr}");
     assert!(lines.is_empty(), "nothing started: {lines:?}");
     assert!(stderr.contains("python3 -m pip install redis"), "{stderr}");
-}
-
-/// The chapter's run: the private Redis and one Python worker, five tasks.
-/// One worker takes the tasks in the order they were put, so its lines keep
-/// their order, and so do the results; the two interleave in any way.
-const PYTHON_WORKER: Check =
-    Check::interleaved("redis-python", &["python 1:", "Result:"])
-        .args(&[
-            "redis",
-            "--workers",
-            "0",
-            "--python-workers",
-            "1",
-            "--tasks",
-            "5",
-            "--seed",
-            "7",
-        ])
-        .keeps_path();
-
-#[test]
-fn a_python_worker_on_the_private_redis() {
-    if !redis_server_installed() || !python_redis_installed() {
-        return;
-    }
-    Lesson::built("lesson-distributed").check(PYTHON_WORKER);
 }
 
 /// A lesson killed with SIGKILL runs no handler: its private server dies

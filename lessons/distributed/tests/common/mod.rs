@@ -251,3 +251,20 @@ pub fn redis_server_installed() -> bool {
     );
     false
 }
+
+/// Whether `python3` with the `redis` package runs here; in CI it must.
+pub fn python_redis_installed() -> bool {
+    let found = Command::new("python3")
+        .args(["-c", "import redis"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the Python worker: python3 -m pip install redis"
+        );
+        println!("skipped: no python3 with the redis package");
+    }
+    found
+}
