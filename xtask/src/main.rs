@@ -32,6 +32,7 @@ mod list_view;
 mod measure;
 mod measure_async;
 mod measure_distributed;
+mod mutants;
 mod names;
 mod progress;
 mod screen;
@@ -119,11 +120,20 @@ enum Task {
         out: Option<PathBuf>,
     },
     /// Measure lesson distributed's jobs (1,000 and 100,000 tasks, 1 to 8
-    /// workers) and write the table into the book.
+    /// workers; 10,000 tasks on its own manager and on Redis) and write the
+    /// tables into the book.
     MeasureDistributed {
         /// Where to write measured.md (default: book/src/lessons/distributed).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Run cargo-mutants on each lesson, shared and xtask (or the packages
+    /// named), and summarise how many mutants the tests catch. Hours on two
+    /// cores: not part of `ci`.
+    Mutants {
+        /// Only these packages, e.g. lesson-lock (default: every lesson, shared, xtask).
+        #[arg(short, long = "package")]
+        packages: Vec<String>,
     },
     /// Measure lesson async_io's crowds of waiting OS threads and tokio tasks
     /// (beside Python's threads and asyncio tasks) and write the table and the
@@ -175,6 +185,7 @@ fn main() -> ExitCode {
             out,
         }),
         Task::MeasureDistributed { out } => measure_distributed::measure(out),
+        Task::Mutants { packages } => mutants::mutants(&packages),
         Task::MeasureAsync {
             redraw: true, out, ..
         } => measure_async::redraw(out),

@@ -1,0 +1,257 @@
+//! `cargo xtask mutants [-p PACKAGE]...`: do the tests bite? cargo-mutants
+//! breaks the code one small change at a time (a `+` made `-`, a function
+//! emptied) and runs the package's tests on each change: a change no test
+//! notices is a test that does not bite.
+//!
+//! It runs every lesson package, `shared` and `xtask` (or the ones named),
+//! one package at a time, and writes a summary per package: mutants, caught,
+//! timeout, unviable, missed, and the share of viable mutants the tests
+//! catch (caught and timeout over all minus unviable). On two cores this
+//! takes hours, so `cargo xtask ci` does not run it.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::{Result, workspace_root};
+
+/// The cargo-mutants this course is checked with, installed into
+/// `target/tools` where it is missing (as mdbook is).
+const CARGO_MUTANTS_VERSION: &str = "27.1.0";
+/// How long one mutant's tests may run: the goldens start real processes,
+/// and a mutant that makes a program hang must end as a timeout, not hang.
+const TIMEOUT_SECONDS: &str = "120";
+/// The share of viable mutants each package's tests must catch.
+const AIM: f64 = 0.95;
+
+/// What cargo-mutants found in one package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Counts {
+    package: String,
+    mutants: u64,
+    caught: u64,
+    timeout: u64,
+    unviable: u64,
+    missed: u64,
+}
+
+impl Counts {
+    /// From cargo-mutants' `mutants.out/outcomes.json`.
+    fn from_outcomes(package: &str, outcomes: &Value) -> Result<Counts> {
+        let count = |key: &str| {
+            outcomes[key]
+                .as_u64()
+                .ok_or_else(|| format!("{package}: outcomes.json has no {key:?}"))
+        };
+        Ok(Counts {
+            package: package.to_owned(),
+            mutants: count("total_mutants")?,
+            caught: count("caught")?,
+            timeout: count("timeout")?,
+            unviable: count("unviable")?,
+            missed: count("missed")?,
+        })
+    }
+
+    /// Caught (a timeout counts: the mutant was noticed) over viable.
+    fn score(&self) -> Option<f64> {
+        let viable = self.mutants - self.unviable;
+        (viable > 0).then(|| (self.caught + self.timeout) as f64 / viable as f64)
+    }
+}
+
+pub fn mutants(packages: &[String]) -> Result {
+    let program = cargo_mutants()?;
+    let packages = if packages.is_empty() {
+        every_package()?
+    } else {
+        packages.to_vec()
+    };
+    let root = workspace_root();
+    let mut all = Vec::new();
+    for package in &packages {
+        let out = root.join("target/mutants").join(package);
+        eprintln!("==> cargo mutants -p {package} (into {})", out.display());
+        std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+        // Its exit status says whether mutants were missed: the summary says
+        // it better, so only a run that wrote no outcomes is an error.
+        Command::new(&program)
+            .args([
+                "mutants",
+                "--package",
+                package,
+                "--timeout",
+                TIMEOUT_SECONDS,
+            ])
+            .args(["--jobs", "1", "--output"])
+            .arg(&out)
+            .current_dir(&root)
+            .status()
+            .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
+        let outcomes = out.join("mutants.out/outcomes.json");
+        let text = std::fs::read_to_string(&outcomes)
+            .map_err(|e| format!("{package}: no {}: {e}", outcomes.display()))?;
+        let json: Value = serde_json::from_str(&text)
+            .map_err(|e| format!("{package}: {}: {e}", outcomes.display()))?;
+        all.push(Counts::from_outcomes(package, &json)?);
+    }
+    let table = summary(&all);
+    let path = root.join("target/mutants/summary.md");
+    std::fs::write(&path, &table).map_err(|e| format!("{}: {e}", path.display()))?;
+    println!("{table}\nWritten to {}", path.display());
+    let below: Vec<&str> = (all.iter())
+        .filter(|c| c.score().is_some_and(|s| s < AIM))
+        .map(|c| c.package.as_str())
+        .collect();
+    match below.as_slice() {
+        [] => Ok(()),
+        _ => Err(format!(
+            "below {:.0}% of viable mutants caught: {}; see the missed ones in \
+             target/mutants/PACKAGE/mutants.out/missed.txt",
+            AIM * 100.0,
+            below.join(", ")
+        )),
+    }
+}
+
+/// The table: one row per package, and the share of viable mutants caught.
+fn summary(all: &[Counts]) -> String {
+    let mut table = String::from(
+        "| package | mutants | caught | timeout | unviable | missed | caught of viable |\n\
+         |---|--:|--:|--:|--:|--:|--:|\n",
+    );
+    for c in all {
+        let score = match c.score() {
+            Some(score) if score < AIM => format!("**{:.1}%**", score * 100.0),
+            Some(score) => format!("{:.1}%", score * 100.0),
+            None => "no viable mutant".to_owned(),
+        };
+        let _ = writeln!(
+            table,
+            "| {} | {} | {} | {} | {} | {} | {score} |",
+            c.package, c.mutants, c.caught, c.timeout, c.unviable, c.missed
+        );
+    }
+    table
+}
+
+/// Every lesson package (`lessons/<name>` is `lesson-<name>`), `shared` and
+/// `xtask`. Not the exercises: their starters are meant to fail.
+fn every_package() -> Result<Vec<String>> {
+    let lessons = workspace_root().join("lessons");
+    let entries =
+        std::fs::read_dir(&lessons).map_err(|e| format!("{}: {e}", lessons.display()))?;
+    let mut names: Vec<String> = entries
+        .flatten()
+        .filter(|entry| entry.path().join("Cargo.toml").is_file())
+        .map(|entry| format!("lesson-{}", entry.file_name().to_string_lossy()))
+        .collect();
+    names.sort();
+    names.extend(["shared".to_owned(), "xtask".to_owned()]);
+    Ok(names)
+}
+
+/// cargo-mutants of the pinned version: on the PATH, in `target/tools`, or
+/// installed there now (`cargo install`, a few minutes once).
+fn cargo_mutants() -> Result<PathBuf> {
+    let local = workspace_root().join("target/tools/bin/cargo-mutants");
+    for candidate in [PathBuf::from("cargo-mutants"), local.clone()] {
+        if is_pinned_version(&candidate) {
+            return Ok(candidate);
+        }
+    }
+    crate::run(
+        &format!("cargo install cargo-mutants {CARGO_MUTANTS_VERSION} into target/tools"),
+        crate::cargo().args([
+            "install",
+            "cargo-mutants",
+            "--locked",
+            "--version",
+            CARGO_MUTANTS_VERSION,
+            "--root",
+            "target/tools",
+        ]),
+    )?;
+    match is_pinned_version(&local) {
+        true => Ok(local),
+        false => Err(format!(
+            "{} is not cargo-mutants {CARGO_MUTANTS_VERSION}",
+            local.display()
+        )),
+    }
+}
+
+/// Run as itself, cargo-mutants wants the `mutants` that cargo would pass.
+fn is_pinned_version(program: &Path) -> bool {
+    Command::new(program)
+        .args(["mutants", "--version"])
+        .output()
+        .is_ok_and(|out| {
+            String::from_utf8_lossy(&out.stdout).trim()
+                == format!("cargo-mutants {CARGO_MUTANTS_VERSION}")
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What cargo-mutants 27.1.0 wrote for lesson-distributed's pickle.rs
+    /// and basemanager.rs (outcomes elided).
+    const OUTCOMES: &str = r#"{"outcomes": [], "total_mutants": 172, "missed": 14,
+        "caught": 139, "timeout": 0, "unviable": 19, "success": 0,
+        "cargo_mutants_version": "27.1.0"}"#;
+
+    #[test]
+    fn the_counts_come_from_outcomes_json() {
+        let json: Value = serde_json::from_str(OUTCOMES).unwrap();
+        let counts = Counts::from_outcomes("lesson-distributed", &json).unwrap();
+        assert_eq!(
+            counts,
+            Counts {
+                package: "lesson-distributed".into(),
+                mutants: 172,
+                caught: 139,
+                timeout: 0,
+                unviable: 19,
+                missed: 14,
+            }
+        );
+        // 139 caught of 153 viable.
+        assert_eq!(format!("{:.4}", counts.score().unwrap()), "0.9085");
+        let broken: Value = serde_json::from_str(r#"{"caught": 1}"#).unwrap();
+        let error = Counts::from_outcomes("x", &broken).unwrap_err();
+        assert!(error.contains("total_mutants"), "{error}");
+    }
+
+    #[test]
+    fn the_summary_marks_a_package_below_the_aim() {
+        let counts = |package: &str, caught, timeout, missed| Counts {
+            package: package.into(),
+            mutants: 110,
+            caught,
+            timeout,
+            unviable: 10,
+            missed,
+        };
+        let table = summary(&[
+            counts("lesson-lock", 90, 5, 5),
+            counts("lesson-join", 94, 0, 6),
+            Counts {
+                unviable: 110,
+                ..counts("shared", 0, 0, 0)
+            },
+        ]);
+        assert!(
+            table.contains("| lesson-lock | 110 | 90 | 5 | 10 | 5 | 95.0% |"),
+            "{table}"
+        );
+        assert!(
+            table.contains("| lesson-join | 110 | 94 | 0 | 10 | 6 | **94.0%** |"),
+            "{table}"
+        );
+        assert!(table.contains("| shared | 110 | 0 | 0 | 110 | 0 | no viable mutant |"));
+    }
+}
