@@ -292,24 +292,29 @@ impl Drop for RedisServer {
     }
 }
 
-/// The own manager against Redis, job by job.
-fn versus_page(machine: &Machine, redis: &str, jobs: &[(Job, &str)]) -> String {
-    let mut page = String::new();
-    let _ = writeln!(
-        page,
+/// What both pages start with: how to write them again, when, where and by
+/// what they were measured, and then `rest` of the sentence.
+fn header(machine: &Machine, rest: &str) -> String {
+    format!(
         "<!-- Written by `cargo xtask measure-distributed`. Run it again to \
          measure your own machine. -->\n\n\
          Measured on {} by `cargo xtask measure-distributed`: **{} cores** ({}), {}; \
-         {} (release build); Redis {redis} on loopback, without persistence. \
-         Each job is {} tasks, on the lesson's own manager (own) or on Redis; \
-         \"per task\" is the time one worker spends on one task, which here is \
-         nothing but the round trips to the queues.\n",
-        machine.date,
-        machine.cores,
-        machine.cpu,
-        machine.os,
-        machine.rustc,
-        grouped(VERSUS_TASKS)
+         {} (release build){rest}\n\n",
+        machine.date, machine.cores, machine.cpu, machine.os, machine.rustc
+    )
+}
+
+/// The own manager against Redis, job by job.
+fn versus_page(machine: &Machine, redis: &str, jobs: &[(Job, &str)]) -> String {
+    let mut page = header(
+        machine,
+        &format!(
+            "; Redis {redis} on loopback, without persistence. Each job is {} \
+             tasks, on the lesson's own manager (own) or on Redis; \"per task\" \
+             is the time one worker spends on one task, which here is nothing \
+             but the round trips to the queues.",
+            grouped(VERSUS_TASKS)
+        ),
     );
     // Four short columns, so that the table fits a phone.
     page.push_str("| queues | workers | tasks/s | per task |\n");
@@ -328,16 +333,10 @@ fn versus_page(machine: &Machine, redis: &str, jobs: &[(Job, &str)]) -> String {
 
 /// The page: the machine, the command, and the table.
 fn page(machine: &Machine, jobs: &[Job]) -> String {
-    let mut page = String::new();
-    let _ = writeln!(
-        page,
-        "<!-- Written by `cargo xtask measure-distributed`. Run it again to \
-         measure your own machine. -->\n\n\
-         Measured on {} by `cargo xtask measure-distributed`: **{} cores** ({}), {}; \
-         {} (release build). Each job runs on loopback; its time runs from \
-         the first worker's start to the manager's exit, and includes printing \
-         every task and result.\n",
-        machine.date, machine.cores, machine.cpu, machine.os, machine.rustc
+    let mut page = header(
+        machine,
+        ". Each job runs on loopback; its time runs from the first worker's \
+         start to the manager's exit, and includes printing every task and result.",
     );
     page.push_str("| tasks | workers | time | tasks/s | manager's peak memory |\n");
     page.push_str("|--:|--:|--:|--:|--:|\n");

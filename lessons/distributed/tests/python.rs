@@ -16,7 +16,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::{
-    PATIENCE, Running, assert_every_result_exactly_once, start_manager, start_worker,
+    PATIENCE, Running, assert_every_result_exactly_once, assert_success, start_manager,
+    start_worker,
 };
 use nix::errno::Errno;
 use nix::sys::signal::{Signal, killpg};
@@ -133,16 +134,6 @@ fn pythons() -> Vec<Python> {
         println!("checking against {} ({major}.{minor})", python.command);
     }
     found
-}
-
-#[track_caller]
-fn assert_success(outcome: &(Option<std::process::ExitStatus>, Vec<String>, String)) {
-    let (status, lines, stderr) = outcome;
-    assert!(
-        status.is_some_and(|s| s.success()),
-        "{stderr}\n{}",
-        lines.join("\n")
-    );
 }
 
 /// Two unmodified `taskworker.py` share the Rust manager's job: their

@@ -16,8 +16,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{
-    PATIENCE, Running, assert_every_result_exactly_once, puts, python_redis_installed,
-    redis_server_installed,
+    PATIENCE, Running, assert_every_result_exactly_once, assert_success, puts,
+    python_redis_installed, redis_server_installed,
 };
 use nix::sys::signal::Signal;
 
@@ -141,16 +141,6 @@ fn worker(redis: &TestRedis, name: &str, pause: &str) -> Running {
     Running::spawn(name, command)
 }
 
-#[track_caller]
-fn assert_success(outcome: &(Option<std::process::ExitStatus>, Vec<String>, String)) {
-    let (status, lines, stderr) = outcome;
-    assert!(
-        status.is_some_and(|s| s.success()),
-        "ended with {status:?}:\n{}\n{stderr}",
-        lines.join("\n")
-    );
-}
-
 /// (a) The whole job with its private redis-server and two workers.
 #[test]
 fn a_job_of_ten_tasks_with_two_workers_completes_exactly_once() {
@@ -180,6 +170,16 @@ fn a_job_of_ten_tasks_with_two_workers_completes_exactly_once() {
     );
 }
 
+/// A test redis-server, and a manager with three tasks, a lease of 1 s and
+/// no workers of its own, its tasks put.
+fn three_tasks_with_a_short_lease() -> (TestRedis, Running) {
+    let redis = TestRedis::start();
+    let mut manager =
+        manager(&redis, &["--workers", "0", "--lease", "1", "--tasks", "3"]);
+    manager.wait_for("Try get results...");
+    (redis, manager)
+}
+
 /// (b) A worker killed (SIGKILL) in the middle of a task: the task stays in
 /// its `processing` list until its lease (1 s) runs out, then goes back on
 /// the queue, and another worker does it. Every result exactly once.
@@ -188,10 +188,7 @@ fn a_task_of_a_killed_worker_is_done_by_another_exactly_once() {
     if !redis_server_installed() {
         return;
     }
-    let redis = TestRedis::start();
-    let mut manager =
-        manager(&redis, &["--workers", "0", "--lease", "1", "--tasks", "3"]);
-    manager.wait_for("Try get results...");
+    let (redis, mut manager) = three_tasks_with_a_short_lease();
 
     let mut doomed = worker(&redis, "doomed", "10");
     let taken = doomed.wait_for("doomed: run task ");
@@ -225,10 +222,7 @@ fn a_stalled_worker_loses_its_task_when_its_lease_runs_out() {
     if !redis_server_installed() {
         return;
     }
-    let redis = TestRedis::start();
-    let mut manager =
-        manager(&redis, &["--workers", "0", "--lease", "1", "--tasks", "3"]);
-    manager.wait_for("Try get results...");
+    let (redis, mut manager) = three_tasks_with_a_short_lease();
 
     let mut stalled = worker(&redis, "stalled", "2");
     stalled.wait_for("stalled: run task ");

@@ -268,3 +268,15 @@ pub fn python_redis_installed() -> bool {
     }
     found
 }
+
+/// The process ended with status 0; otherwise the failure shows its status,
+/// its stdout and its stderr.
+#[track_caller]
+pub fn assert_success(outcome: &(Option<ExitStatus>, Vec<String>, String)) {
+    let (status, lines, stderr) = outcome;
+    assert!(
+        status.is_some_and(|s| s.success()),
+        "ended with {status:?}:\n{}\n{stderr}",
+        lines.join("\n")
+    );
+}
