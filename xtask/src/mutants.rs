@@ -85,7 +85,7 @@ pub fn mutants(packages: &[String]) -> Result {
                 "--timeout",
                 TIMEOUT_SECONDS,
             ])
-            .args(["--jobs", "1", "--output"])
+            .args(["--profile", "mutants", "--jobs", "1", "--output"])
             .arg(&out)
             .current_dir(&root)
             .status()
