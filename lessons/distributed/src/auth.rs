@@ -313,4 +313,40 @@ mod tests {
         assert_eq!(AuthKey::random().as_text().len(), 64);
         assert!(AuthKey::new("").is_err());
     }
+
+    /// A challenge in neither form is refused before anything is signed:
+    /// the tag with no random bytes after it, random bytes of the wrong
+    /// length with no tag, and a tag cut short.
+    #[test]
+    fn a_challenge_in_neither_form_is_not_answered() {
+        use std::io::Read;
+        use std::net::{TcpListener, TcpStream};
+        use std::time::Duration;
+
+        let key = AuthKey::new("abc").unwrap();
+        let no_nonce = SHA256_TAG.to_vec();
+        let untagged = vec![b'x'; NONCE_LENGTH];
+        let cut_short = SHA256_TAG[..5].to_vec();
+        for message in [no_nonce, untagged, cut_short] {
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let mut challenger =
+                TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+            let (answerer, _) = listener.accept().unwrap();
+            let mut answerer = Connection::new(answerer).unwrap();
+            let challenge = [CHALLENGE, &message].concat();
+            crate::protocol::write_frame(&mut challenger, &challenge).unwrap();
+
+            let deadline = Instant::now() + Duration::from_secs(2);
+            let refused = answer_challenge(&mut answerer, &key, deadline);
+            drop(answerer);
+            let text = String::from_utf8_lossy(&message);
+            assert!(
+                matches!(refused, Err(AuthError::NotAHandshake(_))),
+                "{text:?} was not refused as not a handshake"
+            );
+            let mut answered = Vec::new();
+            challenger.read_to_end(&mut answered).unwrap();
+            assert!(answered.is_empty(), "{text:?} was answered");
+        }
+    }
 }

@@ -279,3 +279,65 @@ fn lost(manager: &str, broken: Broken, limit: Duration) -> String {
         other => format!("lost the manager at {manager}: {other}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::net::TcpListener;
+
+    use super::*;
+
+    /// A manager that lets one worker in, then answers each request it gets
+    /// with the next of `replies`.
+    fn manager_replying(replies: Vec<ToWorker>) -> (String, std::thread::JoinHandle<()>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap().to_string();
+        let manager = std::thread::spawn(move || {
+            let key = AuthKey::new("abc").unwrap();
+            let (stream, _) = listener.accept().unwrap();
+            let mut connection = Connection::new(stream).unwrap();
+            let deadline = Instant::now() + HANDSHAKE_LIMIT;
+            let challenge = auth::send_challenge(&mut connection).unwrap();
+            auth::finish_handshake_as_manager(
+                &mut connection,
+                &key,
+                &challenge,
+                deadline,
+            )
+            .unwrap();
+            for reply in replies {
+                let _: ToManager = connection.recv(Instant::now() + REPLY_GRACE).unwrap();
+                connection.send(&reply).unwrap();
+            }
+        });
+        (address, manager)
+    }
+
+    /// An acknowledgement or a renewal for another task than the one we
+    /// sent is not this protocol: the worker must not take it for its own.
+    #[test]
+    fn a_reply_about_another_task_is_refused() {
+        let replies = vec![
+            ToWorker::Ack { id: 7 },
+            ToWorker::Ack { id: 8 },
+            ToWorker::Renewed { id: 7 },
+            ToWorker::Renewed { id: 8 },
+        ];
+        let (address, manager) = manager_replying(replies);
+        let key = AuthKey::new("abc").unwrap();
+        let (mut queues, _) =
+            RemoteQueues::connect(&address, &key, Dialect::Json).unwrap();
+        assert_eq!(queues.put(7, 49), Ok(()));
+        let refused = queues.put(7, 49).unwrap_err();
+        assert!(
+            refused.contains("answered Ack { id: 8 } to a put"),
+            "{refused}"
+        );
+        assert_eq!(queues.renew(7), Ok(()));
+        let refused = queues.renew(7).unwrap_err();
+        assert!(
+            refused.contains("answered Renewed { id: 8 } to a renew"),
+            "{refused}"
+        );
+        manager.join().unwrap();
+    }
+}

@@ -190,3 +190,63 @@ pub fn stop_workers_on_ctrl_c() {
     });
 }
 // ANCHOR_END: ctrl_c
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The workers live in one static list: one test at a time.
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+    /// A stand-in worker: `sh -c SCRIPT`, which takes our `--name` and
+    /// `--pause` as its `$0`, `$1`... and ignores them.
+    fn shell(script: &'static str) -> impl Fn() -> Command {
+        move || {
+            let mut command = Command::new("sh");
+            command.args(["-c", script]);
+            command
+        }
+    }
+
+    /// `join` waits for every worker and says which failed, and how.
+    #[test]
+    fn join_reports_each_worker_that_failed() {
+        let _alone = ONE_AT_A_TIME.lock();
+        let pause = Duration::ZERO;
+        let fine = start_workers((2, "fine"), shell("exit 0"), ("SECRET", "x"), pause);
+        assert_eq!(fine.unwrap().join(), Ok(()));
+        let failing =
+            start_workers((2, "failing"), shell("exit 3"), ("SECRET", "x"), pause);
+        let failed = failing.unwrap().join().unwrap_err();
+        for name in ["failing 1", "failing 2"] {
+            assert!(
+                failed.contains(&format!("{name} failed (exit status: 3)")),
+                "{failed}"
+            );
+        }
+        assert!(WORKERS.lock().is_empty(), "a worker was not reaped");
+    }
+
+    /// Dropped without `join` (an error on the way), the workers are killed
+    /// and reaped at once: none is left running, none a zombie.
+    #[test]
+    fn dropped_workers_are_killed_and_reaped() {
+        let _alone = ONE_AT_A_TIME.lock();
+        let workers = start_workers(
+            (2, "sleeper"),
+            shell("exec sleep 60"),
+            ("SECRET", "x"),
+            Duration::ZERO,
+        )
+        .unwrap();
+        let pids: Vec<u32> = WORKERS.lock().iter().map(|(_, child)| child.id()).collect();
+        assert_eq!(pids.len(), 2);
+        drop(workers);
+        assert!(WORKERS.lock().is_empty(), "the workers are still listed");
+        for pid in pids {
+            // Reaped: the pid names no process, not even a zombie.
+            let status = std::path::PathBuf::from(format!("/proc/{pid}"));
+            assert!(!status.exists(), "worker {pid} is still there");
+        }
+    }
+}

@@ -7,30 +7,43 @@ use std::thread;
 use parking_lot::Mutex;
 
 // ANCHOR: balance
+/// Python's global `balance`, and a count of the changes made to it: a
+/// balance of 0 alone would not show that any change ran at all.
+struct Account {
+    balance: i64,
+    changes: u32,
+}
+
 // Python: def change_it(n): global balance; balance = balance + n; balance = balance - n
-fn change_it(balance: &mut i64, n: i64) {
-    *balance += n;
-    *balance -= n;
+fn change_it(account: &mut Account, n: i64) {
+    account.balance += n;
+    account.balance -= n;
+    account.changes += 1;
 }
 
 // Python: def run_thread(n): ...
-fn run_thread(balance: &Mutex<i64>, n: i64) {
+fn run_thread(account: &Mutex<Account>, n: i64) {
     for _ in 0..100_000 {
-        let mut balance = balance.lock(); // Python: lock.acquire(); try:
-        change_it(&mut balance, n);
+        let mut account = account.lock(); // Python: lock.acquire(); try:
+        change_it(&mut account, n);
     } // Python: finally: lock.release() — the guard is dropped at the end of each
     //   turn of the loop, however the turn ends (a panic included)
 }
 
 pub fn balance() {
-    let balance = Mutex::new(0); // Python: balance = 0; lock = threading.Lock()
+    // Python: balance = 0; lock = threading.Lock()
+    let account = Mutex::new(Account {
+        balance: 0,
+        changes: 0,
+    });
     thread::scope(|s| {
         // Python: t1 = threading.Thread(target=run_thread, args=(5,))
-        s.spawn(|| run_thread(&balance, 5));
+        s.spawn(|| run_thread(&account, 5));
         // Python: t2 = threading.Thread(target=run_thread, args=(8,))
-        s.spawn(|| run_thread(&balance, 8));
+        s.spawn(|| run_thread(&account, 8));
     });
-    println!("balance = {}", balance.into_inner()); // Python: print(balance)
+    let Account { balance, changes } = account.into_inner();
+    println!("balance = {balance} after {changes} changes"); // Python: print(balance)
 }
 // ANCHOR_END: balance
 
