@@ -137,4 +137,28 @@ mod tests {
         };
         assert_eq!(idle.cpu_use().to_string(), "0%");
     }
+
+    #[test]
+    fn a_timeval_becomes_a_duration() {
+        assert_eq!(
+            duration(TimeVal::new(2, 500_000)),
+            Duration::from_millis(2500)
+        );
+        assert_eq!(duration(TimeVal::new(0, 7)), Duration::from_micros(7));
+    }
+
+    /// Work on this thread is CPU time of this process. The kernel counts
+    /// the time each thread ran exactly, so any work at all adds some.
+    #[test]
+    fn work_adds_cpu_time() {
+        let before = cpu_time();
+        let ((), cost) = measure(|| {
+            let mut sum = 0u64;
+            for i in 0..10_000_000u64 {
+                sum = std::hint::black_box(sum.wrapping_add(i));
+            }
+        });
+        assert!(cpu_time() > before, "no CPU time after the work");
+        assert!(cost.cpu > Duration::ZERO, "measure saw no CPU time");
+    }
 }
