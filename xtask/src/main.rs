@@ -134,6 +134,10 @@ enum Task {
         /// Only these packages, e.g. lesson-lock (default: every lesson, shared, xtask).
         #[arg(short, long = "package")]
         packages: Vec<String>,
+        /// Run nothing: only write the summary and the book's table from
+        /// the runs left in target/mutants.
+        #[arg(long)]
+        record_only: bool,
     },
     /// Measure lesson async_io's crowds of waiting OS threads and tokio tasks
     /// (beside Python's threads and asyncio tasks) and write the table and the
@@ -185,7 +189,10 @@ fn main() -> ExitCode {
             out,
         }),
         Task::MeasureDistributed { out } => measure_distributed::measure(out),
-        Task::Mutants { packages } => mutants::mutants(&packages),
+        Task::Mutants {
+            packages,
+            record_only,
+        } => mutants::mutants(&packages, record_only),
         Task::MeasureAsync {
             redraw: true, out, ..
         } => measure_async::redraw(out),

@@ -26,10 +26,12 @@ const TIMEOUT_SECONDS: &str = "120";
 /// The share of viable mutants each package's tests must catch.
 const AIM: f64 = 0.95;
 
-/// What cargo-mutants found in one package.
+/// What cargo-mutants found in one package, and when.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Counts {
     package: String,
+    /// The day the run started, `YYYY-MM-DD`.
+    date: String,
     mutants: u64,
     caught: u64,
     timeout: u64,
@@ -45,8 +47,10 @@ impl Counts {
                 .as_u64()
                 .ok_or_else(|| format!("{package}: outcomes.json has no {key:?}"))
         };
+        let start = outcomes["start_time"].as_str().unwrap_or_default();
         Ok(Counts {
             package: package.to_owned(),
+            date: start.get(..10).unwrap_or("unknown").to_owned(),
             mutants: count("total_mutants")?,
             caught: count("caught")?,
             timeout: count("timeout")?,
@@ -62,35 +66,31 @@ impl Counts {
     }
 }
 
-pub fn mutants(packages: &[String]) -> Result {
-    let program = cargo_mutants()?;
+/// Runs cargo-mutants on `packages` (all when empty), or only reads what
+/// earlier runs left in `target/mutants` (`record_only`), and writes the
+/// summary and the book's table.
+pub fn mutants(packages: &[String], record_only: bool) -> Result {
     let packages = if packages.is_empty() {
         every_package()?
     } else {
         packages.to_vec()
     };
     let root = workspace_root();
+    if !record_only {
+        let program = cargo_mutants()?;
+        for package in &packages {
+            run_on(&program, package)?;
+        }
+    }
     let mut all = Vec::new();
     for package in &packages {
-        let out = root.join("target/mutants").join(package);
-        eprintln!("==> cargo mutants -p {package} (into {})", out.display());
-        std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
-        // Its exit status says whether mutants were missed: the summary says
-        // it better, so only a run that wrote no outcomes is an error.
-        Command::new(&program)
-            .args([
-                "mutants",
-                "--package",
-                package,
-                "--timeout",
-                TIMEOUT_SECONDS,
-            ])
-            .args(["--profile", "mutants", "--jobs", "1", "--output"])
-            .arg(&out)
-            .current_dir(&root)
-            .status()
-            .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
-        let outcomes = out.join("mutants.out/outcomes.json");
+        let outcomes = root
+            .join("target/mutants")
+            .join(package)
+            .join("mutants.out/outcomes.json");
+        if record_only && !outcomes.is_file() {
+            continue; // never run here: its row in the book stays as it is
+        }
         let text = std::fs::read_to_string(&outcomes)
             .map_err(|e| format!("{package}: no {}: {e}", outcomes.display()))?;
         let json: Value = serde_json::from_str(&text)
@@ -99,8 +99,14 @@ pub fn mutants(packages: &[String]) -> Result {
     }
     let table = summary(&all);
     let path = root.join("target/mutants/summary.md");
+    std::fs::create_dir_all(root.join("target/mutants")).map_err(|e| e.to_string())?;
     std::fs::write(&path, &table).map_err(|e| format!("{}: {e}", path.display()))?;
     println!("{table}\nWritten to {}", path.display());
+    let page = root.join(BOOK_TABLE);
+    let old = std::fs::read_to_string(&page).unwrap_or_default();
+    std::fs::write(&page, book_table(&old, &all, &every_package()?))
+        .map_err(|e| format!("{}: {e}", page.display()))?;
+    println!("and to {}", page.display());
     let below: Vec<&str> = (all.iter())
         .filter(|c| c.score().is_some_and(|s| s < AIM))
         .map(|c| c.package.as_str())
@@ -116,6 +122,76 @@ pub fn mutants(packages: &[String]) -> Result {
     }
 }
 
+/// One package's run, into `target/mutants/PACKAGE`.
+fn run_on(program: &Path, package: &str) -> Result {
+    let root = workspace_root();
+    let out = root.join("target/mutants").join(package);
+    eprintln!("==> cargo mutants -p {package} (into {})", out.display());
+    std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    // Its exit status says whether mutants were missed: the summary says it
+    // better, so only a run that wrote no outcomes is an error.
+    Command::new(program)
+        .args([
+            "mutants",
+            "--package",
+            package,
+            "--timeout",
+            TIMEOUT_SECONDS,
+        ])
+        .args(["--profile", "mutants", "--jobs", "1", "--output"])
+        .arg(&out)
+        .current_dir(&root)
+        .status()
+        .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
+    Ok(())
+}
+
+/// The page the appendix on goldens includes: one row per package, each
+/// from that package's latest run.
+const BOOK_TABLE: &str = "book/src/measured-mutants.md";
+
+/// The book's table: the rows of `old` (the page as it was), with the rows
+/// of the packages in `new` replaced, in the order of `packages`; a package
+/// never measured says so.
+fn book_table(old: &str, new: &[Counts], packages: &[String]) -> String {
+    let mut page = String::from(
+        "<!-- Written by `cargo xtask mutants`: each row by its latest run. -->\n\n\
+         | package | measured | mutants | caught | timeout | unviable | missed | caught of viable |\n\
+         |---|---|--:|--:|--:|--:|--:|--:|\n",
+    );
+    for package in packages {
+        let cell = format!("| {package} |");
+        let row = match new.iter().find(|c| &c.package == package) {
+            Some(c) => format!(
+                "| {package} | {} | {} | {} | {} | {} | {} | {} |",
+                c.date,
+                c.mutants,
+                c.caught,
+                c.timeout,
+                c.unviable,
+                c.missed,
+                score_cell(c)
+            ),
+            None => match old.lines().find(|line| line.starts_with(&cell)) {
+                Some(line) => line.to_owned(),
+                None => format!("| {package} | not yet | | | | | | |"),
+            },
+        };
+        page.push_str(&row);
+        page.push('\n');
+    }
+    page
+}
+
+/// The share of viable mutants caught, in bold below the aim.
+fn score_cell(c: &Counts) -> String {
+    match c.score() {
+        Some(score) if score < AIM => format!("**{:.1}%**", score * 100.0),
+        Some(score) => format!("{:.1}%", score * 100.0),
+        None => "no viable mutant".to_owned(),
+    }
+}
+
 /// The table: one row per package, and the share of viable mutants caught.
 fn summary(all: &[Counts]) -> String {
     let mut table = String::from(
@@ -123,15 +199,16 @@ fn summary(all: &[Counts]) -> String {
          |---|--:|--:|--:|--:|--:|--:|\n",
     );
     for c in all {
-        let score = match c.score() {
-            Some(score) if score < AIM => format!("**{:.1}%**", score * 100.0),
-            Some(score) => format!("{:.1}%", score * 100.0),
-            None => "no viable mutant".to_owned(),
-        };
         let _ = writeln!(
             table,
-            "| {} | {} | {} | {} | {} | {} | {score} |",
-            c.package, c.mutants, c.caught, c.timeout, c.unviable, c.missed
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            c.package,
+            c.mutants,
+            c.caught,
+            c.timeout,
+            c.unviable,
+            c.missed,
+            score_cell(c)
         );
     }
     table
@@ -202,7 +279,7 @@ mod tests {
     /// and basemanager.rs (outcomes elided).
     const OUTCOMES: &str = r#"{"outcomes": [], "total_mutants": 172, "missed": 14,
         "caught": 139, "timeout": 0, "unviable": 19, "success": 0,
-        "cargo_mutants_version": "27.1.0"}"#;
+        "start_time": "2026-12-02T07:41:09.5Z", "cargo_mutants_version": "27.1.0"}"#;
 
     #[test]
     fn the_counts_come_from_outcomes_json() {
@@ -212,6 +289,7 @@ mod tests {
             counts,
             Counts {
                 package: "lesson-distributed".into(),
+                date: "2026-12-02".into(),
                 mutants: 172,
                 caught: 139,
                 timeout: 0,
@@ -230,6 +308,7 @@ mod tests {
     fn the_summary_marks_a_package_below_the_aim() {
         let counts = |package: &str, caught, timeout, missed| Counts {
             package: package.into(),
+            date: "2026-12-03".into(),
             mutants: 110,
             caught,
             timeout,
@@ -253,5 +332,37 @@ mod tests {
             "{table}"
         );
         assert!(table.contains("| shared | 110 | 0 | 0 | 110 | 0 | no viable mutant |"));
+    }
+
+    #[test]
+    fn the_book_keeps_the_rows_of_packages_not_run_again() {
+        let packages: Vec<String> =
+            ["lesson-join", "lesson-lock", "lesson-pipe", "shared"]
+                .map(String::from)
+                .to_vec();
+        let old = "<!-- -->\n\n| package | measured |\n|---|---|\n\
+                   | lesson-join | 2026-12-01 | 18 | 14 | 0 | 4 | 0 | 100.0% |\n\
+                   | lesson-lock | 2026-12-01 | 62 | 50 | 3 | 5 | 4 | **93.0%** |\n";
+        let lock = Counts {
+            package: "lesson-lock".into(),
+            date: "2026-12-03".into(),
+            mutants: 63,
+            caught: 55,
+            timeout: 3,
+            unviable: 5,
+            missed: 0,
+        };
+        let page = book_table(old, &[lock], &packages);
+        let rows: Vec<&str> = page.lines().skip(4).collect();
+        assert_eq!(
+            rows,
+            [
+                "| lesson-join | 2026-12-01 | 18 | 14 | 0 | 4 | 0 | 100.0% |",
+                "| lesson-lock | 2026-12-03 | 63 | 55 | 3 | 5 | 0 | 100.0% |",
+                "| lesson-pipe | not yet | | | | | | |",
+                "| shared | not yet | | | | | | |",
+            ],
+            "{page}"
+        );
     }
 }
