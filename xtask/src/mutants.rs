@@ -20,9 +20,10 @@ use crate::{Result, workspace_root};
 /// The cargo-mutants this course is checked with, installed into
 /// `target/tools` where it is missing (as mdbook is).
 const CARGO_MUTANTS_VERSION: &str = "27.1.0";
-/// How long one mutant's tests may run: the goldens start real processes,
-/// and a mutant that makes a program hang must end as a timeout, not hang.
-const TIMEOUT_SECONDS: &str = "120";
+/// The least time one mutant's tests may run before it counts as a timeout
+/// (caught: a mutant that makes a program hang must not hang the run). It is
+/// at least 5 times what the unmutated tests took.
+const MINIMUM_TIMEOUT_SECONDS: &str = "30";
 /// The share of viable mutants each package's tests must catch.
 const AIM: f64 = 0.95;
 
@@ -131,13 +132,8 @@ fn run_on(program: &Path, package: &str) -> Result {
     // Its exit status says whether mutants were missed: the summary says it
     // better, so only a run that wrote no outcomes is an error.
     Command::new(program)
-        .args([
-            "mutants",
-            "--package",
-            package,
-            "--timeout",
-            TIMEOUT_SECONDS,
-        ])
+        .args(["mutants", "--package", package])
+        .args(["--minimum-test-timeout", MINIMUM_TIMEOUT_SECONDS])
         .args(["--profile", "mutants", "--jobs", "1", "--output"])
         .arg(&out)
         .current_dir(&root)
