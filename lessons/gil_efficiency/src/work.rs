@@ -89,6 +89,12 @@ mod tests {
     }
 
     #[test]
+    fn run_squares_its_number() {
+        assert_eq!(run(7), 49);
+        assert_eq!(run(0), 0);
+    }
+
+    #[test]
     fn parts_add_up_to_the_whole() {
         assert_eq!(
             sum_of_powers(0..500) + sum_of_powers(500..1000),

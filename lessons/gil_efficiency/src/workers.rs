@@ -240,3 +240,65 @@ fn stop_workers_on_ctrl_c() {
     });
 }
 // ANCHOR_END: ctrl_c
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shell(script: &str) -> Command {
+        let mut command = Command::new("sh");
+        command.args(["-c", script]);
+        command
+    }
+
+    /// Reaped: the pid names no process any more, not even a zombie, and is
+    /// off the list that Ctrl-C reads.
+    #[track_caller]
+    fn assert_reaped(pid: u32) {
+        assert!(
+            !Path::new(&format!("/proc/{pid}")).exists(),
+            "{pid} is still there"
+        );
+        assert!(!unreaped().contains(&pid), "{pid} is still on the list");
+    }
+
+    /// `join` gives back what the worker printed, or says how it failed.
+    #[test]
+    fn join_returns_the_output_or_the_failure() {
+        let worker = Worker::start(&mut shell("echo $$")).unwrap();
+        let pid = worker.id();
+        let printed = worker.join().unwrap();
+        assert_eq!(String::from_utf8_lossy(&printed).trim(), pid.to_string());
+        assert_reaped(pid);
+
+        let worker = Worker::start(&mut shell("echo partial; exit 3")).unwrap();
+        let pid = worker.id();
+        let failed = worker.join().unwrap_err();
+        assert_eq!(
+            failed.to_string(),
+            format!("worker pid {pid} failed (exit status: 3)")
+        );
+        assert_reaped(pid);
+    }
+
+    /// Reaping one worker leaves the others on the list; a worker dropped
+    /// without `join` is killed and reaped at once.
+    #[test]
+    fn a_dropped_worker_is_killed_and_reaped() {
+        // Its stderr is not ours: a sleeper left behind must not keep the
+        // test's output open.
+        let mut sleep = shell("exec sleep 600");
+        let sleeper = Worker::start_talking(sleep.stderr(Stdio::null())).unwrap();
+        let sleeping = sleeper.id();
+        let quick = Worker::start(&mut shell("exit 0")).unwrap();
+        let quick_pid = quick.id();
+        quick.join().unwrap();
+        assert_reaped(quick_pid);
+        assert!(
+            unreaped().contains(&sleeping),
+            "a running worker left the list"
+        );
+        drop(sleeper);
+        assert_reaped(sleeping);
+    }
+}
