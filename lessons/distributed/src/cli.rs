@@ -217,3 +217,27 @@ pub fn usage_error(error: clap::Error) -> ! {
     }
     std::process::exit(2);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lease_is_more_than_0_and_less_than_30_seconds() {
+        assert_eq!(lease("2"), Ok(Duration::from_secs(2)));
+        assert_eq!(lease("0.25"), Ok(Duration::from_millis(250)));
+        for refused in ["0", "-1", "30", "31", "NaN"] {
+            assert!(lease(refused).is_err(), "--lease {refused} was accepted");
+        }
+        assert!(lease("two").unwrap_err().contains("not a number"));
+    }
+
+    #[test]
+    fn a_pause_is_from_0_to_10_seconds() {
+        assert_eq!(seconds("0"), Ok(Duration::ZERO));
+        assert_eq!(seconds("10"), Ok(Duration::from_secs(10)));
+        for refused in ["-0.5", "10.5", "NaN"] {
+            assert!(seconds(refused).is_err(), "--pause {refused} was accepted");
+        }
+    }
+}
