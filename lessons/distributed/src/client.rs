@@ -291,7 +291,14 @@ mod tests {
     fn manager_replying(replies: Vec<ToWorker>) -> (String, std::thread::JoinHandle<()>) {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let address = listener.local_addr().unwrap().to_string();
-        let manager = std::thread::spawn(move || {
+        (address, serve(listener, replies))
+    }
+
+    fn serve(
+        listener: TcpListener,
+        replies: Vec<ToWorker>,
+    ) -> std::thread::JoinHandle<()> {
+        std::thread::spawn(move || {
             let key = AuthKey::new("abc").unwrap();
             let (stream, _) = listener.accept().unwrap();
             let mut connection = Connection::new(stream).unwrap();
@@ -308,8 +315,52 @@ mod tests {
                 let _: ToManager = connection.recv(Instant::now() + REPLY_GRACE).unwrap();
                 connection.send(&reply).unwrap();
             }
-        });
-        (address, manager)
+        })
+    }
+
+    /// A port on which nothing listens (yet).
+    fn free_address() -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().to_string()
+    }
+
+    /// A worker started before its manager tries again until the manager
+    /// is there: here the manager starts when the worker first fails.
+    #[test]
+    fn a_worker_waits_for_a_manager_that_starts_late() {
+        let key = AuthKey::new("abc").unwrap();
+        let address = free_address();
+        let mut manager = None;
+        let (mut queues, _) =
+            RemoteQueues::connect_patiently(&address, &key, Dialect::Json, |why, _| {
+                assert!(why.contains("cannot connect to the manager"), "{why}");
+                if manager.is_none() {
+                    let listener = TcpListener::bind(&address).unwrap();
+                    manager = Some(serve(listener, vec![ToWorker::Ack { id: 1 }]));
+                }
+            })
+            .expect("the worker got in once the manager started");
+        assert_eq!(queues.put(1, 1), Ok(()));
+        manager.unwrap().join().unwrap();
+    }
+
+    /// With no manager at all, the worker gives up after `KEEP_TRYING`
+    /// (20 s), having tried again with pauses that double.
+    #[test]
+    fn a_worker_gives_up_on_a_manager_that_never_comes() {
+        let key = AuthKey::new("abc").unwrap();
+        let mut pauses = Vec::new();
+        let gave_up = RemoteQueues::connect_patiently(
+            &free_address(),
+            &key,
+            Dialect::Json,
+            |_, pause| pauses.push(pause),
+        );
+        let why = gave_up.err().expect("connected to nothing");
+        assert!(why.contains("cannot connect to the manager"), "{why}");
+        assert_eq!(pauses[..3], [100, 200, 400].map(Duration::from_millis));
+        let waited: Duration = pauses.iter().sum();
+        assert!(waited < KEEP_TRYING, "paused {waited:?} in all");
     }
 
     /// An acknowledgement or a renewal for another task than the one we
