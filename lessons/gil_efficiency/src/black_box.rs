@@ -28,8 +28,26 @@ pub fn black_box_demo() {
             unprotected.wall,
             unprotected.speedup_over(&kept)
         );
-        let right = with == sum_of_powers_formula(n) && without == with;
-        say!("  both sums right: {right}");
+        say!("  both sums right: {}", both_right(n, with, without));
     }
 }
+
+/// Both loops found the sum that the formula gives.
+fn both_right(n: u64, with: u128, without: u128) -> bool {
+    with == sum_of_powers_formula(n) && without == with
+}
 // ANCHOR_END: black_box
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_sums_must_be_the_formula_s() {
+        let right = sum_of_powers_formula(10);
+        assert!(both_right(10, right, right));
+        assert!(!both_right(10, right, right + 1));
+        assert!(!both_right(10, right + 1, right));
+        assert!(!both_right(10, right + 1, right + 1));
+    }
+}

@@ -5,7 +5,7 @@
 use lesson_gil_efficiency::usage::best_of;
 use lesson_gil_efficiency::ways;
 use lesson_gil_efficiency::work::sum_of_powers_formula;
-use lesson_gil_efficiency::workers::this_program;
+use lesson_gil_efficiency::workers::{Failed, this_program};
 use shared::say;
 
 use crate::RUNS;
@@ -31,14 +31,45 @@ pub fn work_size() {
             "  2 processes: {processes}, speedup {}",
             processes.speedup_over(&plain)
         );
-        let agree = by_threads == sum && by_processes.as_ref() == Ok(&sum);
         say!(
             "  all three agree with the formula: {}",
-            agree && sum == sum_of_powers_formula(n)
+            all_agree(n, sum, by_threads, &by_processes)
         );
         if let Err(why) = by_processes {
             say!("  the processes failed: {why}");
         }
     }
 }
+
+/// The plain sum, the threads' and the processes' are the formula's.
+fn all_agree(
+    n: u64,
+    plain: u128,
+    threads: u128,
+    processes: &Result<u128, Failed>,
+) -> bool {
+    plain == sum_of_powers_formula(n)
+        && threads == plain
+        && processes.as_ref() == Ok(&plain)
+}
 // ANCHOR_END: work_size
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_three_must_be_the_formula_s() {
+        let right = sum_of_powers_formula(10);
+        assert!(all_agree(10, right, right, &Ok(right)));
+        let failed = Err(Failed("no answer".into()));
+        for (plain, threads, processes) in [
+            (right + 1, right + 1, Ok(right + 1)),
+            (right, right + 1, Ok(right)),
+            (right, right, Ok(right + 1)),
+            (right, right, failed),
+        ] {
+            assert!(!all_agree(10, plain, threads, &processes));
+        }
+    }
+}
