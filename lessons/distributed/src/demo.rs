@@ -203,7 +203,10 @@ mod tests {
     fn shell(script: &'static str) -> impl Fn() -> Command {
         move || {
             let mut command = Command::new("sh");
-            command.args(["-c", script]);
+            // A worker left behind must not hold the test's output open.
+            command
+                .args(["-c", script])
+                .stderr(std::process::Stdio::null());
             command
         }
     }
@@ -225,6 +228,23 @@ mod tests {
             );
         }
         assert!(WORKERS.lock().is_empty(), "a worker was not reaped");
+    }
+
+    /// A worker that has not exited within `JOIN_LIMIT` (10 s) of the end
+    /// of the job is killed, reaped and reported; one that has is not.
+    #[test]
+    fn join_kills_a_worker_that_does_not_exit_in_time() {
+        let _alone = ONE_AT_A_TIME.lock();
+        let pause = Duration::ZERO;
+        let secret = ("SECRET", "x");
+        let quick = start_workers((1, "quick"), shell("exit 0"), secret, pause).unwrap();
+        let _stuck = start_workers((1, "stuck"), shell("exec sleep 600"), secret, pause);
+        let stuck_pid = WORKERS.lock()[1].1.id();
+        // `join` waits for every worker started, the stuck one too.
+        let failed = quick.join().unwrap_err();
+        assert_eq!(failed, "stuck 1 did not exit within 10s: killed it");
+        let status = std::path::PathBuf::from(format!("/proc/{stuck_pid}"));
+        assert!(!status.exists(), "the stuck worker is still there");
     }
 
     /// Dropped without `join` (an error on the way), the workers are killed

@@ -97,7 +97,7 @@ impl Job for Chore {
                 say!("task {i}: child starts, pid {pid}");
                 let start = Instant::now();
                 // Python: random.choice([1, 2, 3, 4])
-                let steps = 1 + (random_fraction() * 4.0) as u32;
+                let steps = one_to_four(random_fraction());
                 thread::sleep(STEP * steps);
                 say!(
                     "task {i}: child ends, pid {pid}, took {:.2?}",
@@ -109,10 +109,39 @@ impl Job for Chore {
 }
 // ANCHOR_END: chore
 
+/// 1, 2, 3 or 4, each for a quarter of the fractions in [0, 1).
+fn one_to_four(fraction: f64) -> u32 {
+    1 + (fraction * 4.0) as u32
+}
+
 /// Python: `random.random()`, a number in [0, 1). The standard library has no
 /// random numbers, but the keys it draws to protect each `HashMap` are random
 /// enough for a nap of random length.
 fn random_fraction() -> f64 {
     let bits = RandomState::new().build_hasher().finish();
     (bits >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_random_fraction_is_in_0_to_1_and_varies() {
+        let fractions: Vec<f64> = (0..1000).map(|_| random_fraction()).collect();
+        assert!(fractions.iter().all(|f| (0.0..1.0).contains(f)));
+        assert!(
+            fractions.iter().any(|&f| f != fractions[0]),
+            "always {}",
+            fractions[0]
+        );
+    }
+
+    #[test]
+    fn each_of_one_to_four_gets_a_quarter() {
+        let steps: Vec<u32> = [0.0, 0.24, 0.25, 0.5, 0.74, 0.75, 0.99]
+            .map(one_to_four)
+            .to_vec();
+        assert_eq!(steps, [1, 1, 2, 3, 3, 4, 4]);
+    }
 }
