@@ -112,3 +112,12 @@ fn process_pool(num: usize) {
     );
 }
 // ANCHOR_END: dummy_and_process
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn run_squares_its_number() {
+        assert_eq!(super::run(7), 49);
+        assert_eq!(super::run(0), 0);
+    }
+}

@@ -1,6 +1,6 @@
 //! Every variant of lesson-pool against its golden file in `golden/`.
 
-use shared::golden::Check;
+use shared::golden::{Check, line_after};
 
 const MAP_APPLY: Check = Check::exact("map-apply");
 /// The workers print as they run, so the tasks' lines interleave in any way,
@@ -64,3 +64,16 @@ shared::golden_tests!(env!("CARGO_BIN_EXE_lesson-pool"), {
     pool_sizes: POOL_SIZES,
     threadpool: THREADPOOL,
 });
+
+/// The golden cannot know how many cores the machine has (`[..]`), but the
+/// run must say how many this one has: the pool is that big.
+#[test]
+fn five_on_four_counts_this_machine_s_cores() {
+    let stdout = lesson().stdout_of(&["five-on-four"]);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    assert_eq!(
+        line_after(&stdout, "CPU cores: "),
+        cores.to_string(),
+        "{stdout}"
+    );
+}

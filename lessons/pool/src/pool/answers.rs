@@ -145,3 +145,29 @@ impl<O> Iterator for IMapUnordered<O> {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// After an answer, `next_timeout` moves on to the next input; after a
+    /// timeout, the same input is still next.
+    #[test]
+    fn next_timeout_moves_on_after_an_answer_only() {
+        let (first_tx, first) = crossbeam_channel::bounded(1);
+        let (second_tx, second) = crossbeam_channel::bounded(1);
+        first_tx.send((0, Ok(vec![10]))).unwrap();
+        let pending = [first, second].map(|answer| AsyncResult { answer });
+        let mut it = IMap {
+            pending: pending.into(),
+        };
+        let short = Duration::from_millis(10);
+        assert_eq!(it.next_timeout(short).unwrap().unwrap(), 10);
+        // The second answer has not come: nothing has been sent yet.
+        let timeout = it.next_timeout(short).unwrap();
+        assert!(matches!(timeout, Err(PoolError::Timeout(_))), "{timeout:?}");
+        second_tx.send((1, Ok(vec![11]))).unwrap();
+        assert_eq!(it.next_timeout(short).unwrap().unwrap(), 11);
+        assert!(it.next_timeout(short).is_none(), "an answer after the last");
+    }
+}
