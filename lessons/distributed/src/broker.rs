@@ -268,6 +268,19 @@ mod tests {
         assert!(serde_json::from_str::<Task>(r#"{"id":3,"n":1,"x":0}"#).is_err());
     }
 
+    /// The names `python/redisworker.py` uses too: both sides must agree.
+    #[test]
+    fn the_keys_are_the_ones_the_python_worker_uses() {
+        let keys = Keys::of_job(JOB);
+        assert_eq!(keys.every_key(), "lesson:squares:*");
+        assert_eq!(keys.tasks(), "lesson:squares:tasks");
+        assert_eq!(keys.alive("w"), "lesson:squares:alive:w");
+        assert_eq!(keys.lease_ms(), "lesson:squares:lease_ms");
+        assert_eq!(keys.results(), "lesson:squares:results");
+        assert_eq!(keys.done(), "lesson:squares:done");
+        assert_eq!(keys.every_processing(), "lesson:squares:processing:*");
+    }
+
     #[test]
     fn a_processing_key_names_its_worker() {
         let keys = Keys::of_job("squares");
