@@ -33,8 +33,13 @@ fn the_leak_checks_catch_leaks_and_pass_clean_runs() {
         sh.check_leaves_nothing_because(&["-c", "/bin/sleep 30 & exit 0"], why)
     });
     assert!(orphan.starts_with(&format!("{why}\n\n")), "{orphan}");
+    // "process <pid> (sleep) was left behind, still running ..."
+    let named = orphan
+        .split_once("process ")
+        .and_then(|(_, rest)| rest.split_once(' '));
     assert!(
-        orphan.contains("(sleep) was left behind, still running"),
+        named.is_some_and(|(pid, rest)| pid.parse::<u32>().is_ok()
+            && rest.starts_with("(sleep) was left behind, still running")),
         "{orphan}"
     );
     sh.check_leaves_nothing_because(&["-c", "exit 0"], why);
