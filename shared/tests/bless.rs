@@ -13,13 +13,16 @@ impl Copy {
     fn of_the_goldens() -> Copy {
         let dir =
             std::env::temp_dir().join(format!("shared-bless-{}", std::process::id()));
-        std::fs::create_dir_all(dir.join("golden")).expect("create the copy");
+        // From here on, a failure removes the folder when `copy` is dropped.
+        let copy = Copy(dir);
+        std::fs::create_dir_all(copy.0.join("golden")).expect("create the copy");
         for entry in std::fs::read_dir(package_dir().join("golden")).expect("goldens") {
             let path = entry.expect("golden").path();
-            let copy = dir.join("golden").join(path.file_name().expect("a name"));
-            std::fs::copy(&path, copy).expect("copy a golden");
+            let name = path.file_name().expect("a name");
+            std::fs::copy(&path, copy.0.join("golden").join(name))
+                .expect("copy a golden");
         }
-        Copy(dir)
+        copy
     }
 
     fn read(&self, file: &str) -> String {

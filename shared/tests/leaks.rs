@@ -29,9 +29,10 @@ fn the_leak_checks_catch_leaks_and_pass_clean_runs() {
     // An orphan still running when the "lesson" ends, with what the learner
     // most likely forgot.
     let why = "wait for every child you start";
-    let orphan = failure(|| {
-        sh.check_leaves_nothing_because(&["-c", "/bin/sleep 30 & exit 0"], why)
-    });
+    // It ends only once the orphan is sleep (has called exec), not a copy of sh.
+    let orphan =
+        "/bin/sleep 30 & until read name </proc/$!/comm && [ $name = sleep ]; do :; done";
+    let orphan = failure(|| sh.check_leaves_nothing_because(&["-c", orphan], why));
     assert!(orphan.starts_with(&format!("{why}\n\n")), "{orphan}");
     // "process <pid> (sleep) was left behind, still running ..."
     let named = orphan
