@@ -921,8 +921,20 @@ pub(crate) mod tests {
             let copy = COPIES.fetch_add(1, Ordering::Relaxed);
             let dir = std::env::temp_dir()
                 .join(format!("shared-golden-test-{}-{copy}", std::process::id()));
-            let golden_dir = dir.join("golden");
-            std::fs::create_dir_all(&golden_dir).expect("create the golden copy");
+            let lesson = Lesson {
+                bin: built_program("examples/demo_lesson"),
+                golden_dir: dir.join("golden"),
+                exercise,
+            };
+            // From here on, a failure removes the folder when `demo` is dropped.
+            let demo = Demo { lesson, dir };
+            let bin = demo.bin();
+            assert!(
+                bin.exists(),
+                "{}: `cargo test -p shared` builds it",
+                bin.display()
+            );
+            std::fs::create_dir_all(&demo.golden_dir).expect("create the golden copy");
             let goldens =
                 std::fs::read_dir(package_dir().join("golden")).expect("goldens");
             for path in goldens.map(|entry| entry.expect("golden").path()) {
@@ -930,20 +942,9 @@ pub(crate) mod tests {
                     continue;
                 }
                 let name = path.file_name().expect("file name");
-                std::fs::copy(&path, golden_dir.join(name)).expect("copy a golden");
+                std::fs::copy(&path, demo.golden_dir.join(name)).expect("copy a golden");
             }
-            let bin = built_program("examples/demo_lesson");
-            assert!(
-                bin.exists(),
-                "{}: `cargo test -p shared` builds it",
-                bin.display()
-            );
-            let lesson = Lesson {
-                bin,
-                golden_dir,
-                exercise,
-            };
-            Demo { lesson, dir }
+            demo
         }
 
         fn write(&self, file: &str, text: &str) {
