@@ -876,10 +876,250 @@ pub fn wrap_long_notes(verdict: &str, width: usize) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    use std::sync::atomic::{AtomicU32, Ordering};
 
     const BOTH: Check = Check::interleaved("both", &["T1", "T2"]);
+
+    const GREET: Check = Check::exact("greet");
+    const THREADS: Check = Check::interleaved("threads", &["T1", "T2"]);
+    const PANICS: Check = Check::exact("panics");
+    /// The variants of `examples/demo_lesson.rs`, in order.
+    pub(crate) const DEMO: &[Check] = &[
+        GREET,
+        Check::exact("environment"),
+        THREADS,
+        PANICS,
+        Check::exact("panics-plainly"),
+        Check::exact("worker"),
+    ];
+
+    /// The demo lesson (`examples/demo_lesson.rs`, which `cargo test` builds)
+    /// with a copy of its goldens (`shared/golden/`) in a fresh folder, removed
+    /// when dropped: whatever a check writes, it writes there, never into the
+    /// checkout.
+    pub(crate) struct Demo {
+        lesson: Lesson,
+        dir: PathBuf,
+    }
+
+    impl Demo {
+        pub(crate) fn new() -> Demo {
+            Demo::copy(false)
+        }
+
+        /// The demo as an exercise's program: without recorded samples,
+        /// which exercises do not have.
+        fn exercise() -> Demo {
+            Demo::copy(true)
+        }
+
+        fn copy(exercise: bool) -> Demo {
+            static COPIES: AtomicU32 = AtomicU32::new(0);
+            let copy = COPIES.fetch_add(1, Ordering::Relaxed);
+            let dir = std::env::temp_dir()
+                .join(format!("shared-golden-test-{}-{copy}", std::process::id()));
+            let lesson = Lesson {
+                bin: built_program("examples/demo_lesson"),
+                golden_dir: dir.join("golden"),
+                exercise,
+            };
+            // From here on, a failure removes the folder when `demo` is dropped.
+            let demo = Demo { lesson, dir };
+            let bin = demo.bin();
+            assert!(
+                bin.exists(),
+                "{}: `cargo test -p shared` builds it",
+                bin.display()
+            );
+            std::fs::create_dir_all(&demo.golden_dir).expect("create the golden copy");
+            let goldens =
+                std::fs::read_dir(package_dir().join("golden")).expect("goldens");
+            for path in goldens.map(|entry| entry.expect("golden").path()) {
+                if exercise && path.extension().is_some_and(|e| e == "sample") {
+                    continue;
+                }
+                let name = path.file_name().expect("file name");
+                std::fs::copy(&path, demo.golden_dir.join(name)).expect("copy a golden");
+            }
+            demo
+        }
+
+        fn write(&self, file: &str, text: &str) {
+            std::fs::write(self.golden_dir.join(file), text).expect("write a golden");
+        }
+    }
+
+    impl std::ops::Deref for Demo {
+        type Target = Lesson;
+
+        fn deref(&self) -> &Lesson {
+            &self.lesson
+        }
+    }
+
+    impl Drop for Demo {
+        fn drop(&mut self) {
+            std::fs::remove_dir_all(&self.dir).ok();
+        }
+    }
+
+    /// The message of the panic that `check` must end in.
+    #[track_caller]
+    pub(crate) fn failure(check: impl FnOnce()) -> String {
+        let payload = catch_unwind(AssertUnwindSafe(check)).expect_err("it must fail");
+        match payload.downcast::<String>() {
+            Ok(message) => *message,
+            Err(payload) => payload.downcast_ref::<&str>().unwrap_or(&"").to_string(),
+        }
+    }
+
+    #[test]
+    fn the_demo_lesson_passes_every_kind_of_check() {
+        let demo = Demo::new();
+        for check in DEMO {
+            demo.check(*check);
+        }
+        let path = Check::exact("environment-path").args(&["environment"]);
+        demo.check(path.keeps_path());
+        let refused = Check::exact("wrong-variant").args(&["no-such-variant"]);
+        demo.check(refused.exit_code(2));
+        demo.check_all(DEMO);
+        demo.check_command_line(DEMO);
+    }
+
+    #[test]
+    fn a_run_unlike_its_golden_fails_and_says_how() {
+        let demo = Demo::new();
+        let status = failure(|| demo.check(GREET.exit_code(1)));
+        assert!(
+            status.contains(
+                "variant greet ended with exit status: 0 instead of exit status 1"
+            ),
+            "{status}"
+        );
+        demo.write("greet.stdout", "hello from nobody\n");
+        let differs = failure(|| demo.check(GREET));
+        assert!(
+            differs.contains("stdout of variant greet does not match")
+                && differs.contains("cargo xtask bless"),
+            "{differs}"
+        );
+        std::fs::remove_file(demo.golden_dir.join("panics.stderr")).expect("remove");
+        let stderr = failure(|| demo.check(PANICS));
+        assert!(
+            stderr.contains("variant panics printed to stderr"),
+            "{stderr}"
+        );
+    }
+
+    #[test]
+    fn an_exercise_is_judged_in_the_learners_words_and_has_no_sample() {
+        let demo = Demo::exercise();
+        demo.check(GREET);
+        demo.check(THREADS);
+        let status = failure(|| demo.check(GREET.exit_code(1)));
+        assert!(
+            status.contains("your program ended with exit status: 0"),
+            "{status}"
+        );
+        demo.write("greet.stdout", "hello from nobody\n");
+        let differs = failure(|| demo.check(GREET));
+        assert!(
+            differs
+                .contains("The stdout of your program is not what a right answer prints")
+                && differs.contains("a right answer prints (golden/greet.stdout)"),
+            "{differs}"
+        );
+        // Which line is wrong, said plainly rather than as a diff.
+        let wrong_line = r#"line "hello from pid [PID]" should be "hello from nobody""#;
+        assert!(differs.contains(wrong_line), "{differs}");
+    }
+
+    #[test]
+    fn the_sample_must_match_its_golden_and_show_what_it_must() {
+        let demo = Demo::new();
+        demo.check(GREET.sample_shows(r"^hello from pid \d+$"));
+        let unshown = failure(|| demo.check(GREET.sample_shows("goodbye")));
+        assert!(
+            unshown.contains(r#"must show a line like "goodbye""#),
+            "{unshown}"
+        );
+        demo.write("panics.stderr.sample", "thread 'T1' panicked\n");
+        let stale = failure(|| demo.check(PANICS));
+        assert!(
+            stale.contains("panics.stderr.sample no longer matches its golden"),
+            "{stale}"
+        );
+    }
+
+    #[test]
+    fn a_full_run_must_run_the_variants_given_in_order() {
+        let demo = Demo::new();
+        let without_first = failure(|| demo.check_all(&DEMO[1..]));
+        assert!(
+            without_first.contains("the variants of a full run"),
+            "{without_first}"
+        );
+        demo.write("threads.stdout", "start\nall done\n");
+        let differs = failure(|| demo.check_all(DEMO));
+        assert!(
+            differs.contains("variant threads in the full run"),
+            "{differs}"
+        );
+        let unlisted = failure(|| demo.check_command_line(&[Check::exact("missing")]));
+        assert!(
+            unlisted.contains("--help does not list variant missing"),
+            "{unlisted}"
+        );
+    }
+
+    #[test]
+    fn stdout_of_is_what_a_successful_run_printed() {
+        let demo = Demo::new();
+        assert_eq!(demo.stdout_of(&["worker"]), "worker in role helper\n");
+        assert_eq!(demo.printed(&["worker"]), "worker in role helper\n");
+        assert_eq!(demo.printed(&["no-such-variant"]), "");
+        let refused = failure(|| {
+            demo.stdout_of(&["no-such-variant"]);
+        });
+        assert!(
+            refused.contains(r#"["no-such-variant"] ended with exit status: 2"#)
+                && refused.contains("error: invalid value"),
+            "{refused}"
+        );
+        let exercise = Demo::exercise();
+        let refused = failure(|| {
+            exercise.stdout_of(&["no-such-variant"]);
+        });
+        assert!(refused.contains("your program ended with"), "{refused}");
+    }
+
+    #[test]
+    fn a_check_knows_its_variant_and_where_its_samples_are() {
+        let demo = Demo::new();
+        assert_eq!(THREADS.variant(), "threads");
+        let sample = demo.sample_path("threads", "stdout");
+        assert_eq!(sample, demo.golden_dir.join("threads.sample"));
+        let sample = demo.sample_path("panics", "stderr");
+        assert_eq!(sample, demo.golden_dir.join("panics.stderr.sample"));
+        assert!(package_dir().is_absolute() && package_dir().join("golden").is_dir());
+    }
+
+    #[test]
+    fn line_after_is_the_rest_of_the_line_with_that_start() {
+        let stdout = "total: 3\nworkers: 2\n";
+        assert_eq!(line_after(stdout, "workers: "), "2");
+        let missing = failure(|| {
+            line_after(stdout, "speedup: ");
+        });
+        assert!(
+            missing.contains(r#"no line starting with "speedup: ""#),
+            "{missing}"
+        );
+    }
 
     #[test]
     fn interleaving_keeps_each_threads_order_and_the_anchors() {
@@ -918,6 +1158,9 @@ mod tests {
         assert!(!line_matches("a[..]ab", "ab"));
         assert!(line_matches("exact", "exact"));
         assert!(!line_matches("exact", "exact!"));
+        assert!(!line_matches("job [..] done", "job 1 failed"));
+        // Each piece is used up once it is found.
+        assert!(!line_matches("a[..]b[..]b", "ab"));
     }
 
     #[test]
@@ -983,5 +1226,17 @@ mod tests {
         assert_eq!(lines.last(), Some(&code.as_str()));
         let words = |text: &str| text.split_whitespace().count();
         assert_eq!(words(&wrapped), words(&verdict));
+    }
+
+    /// Each line takes as many words as fit: "aa bb" fills 15 columns
+    /// exactly, "aa bbb" would need 16.
+    #[test]
+    fn a_wrapped_note_fills_each_line() {
+        let verdict = "  = note: aa bb cc\n  = help: aa bbb\n";
+        let wrapped = wrap_long_notes(verdict, 15);
+        let indent = " ".repeat(10);
+        let expected =
+            format!("  = note: aa bb\n{indent}cc\n  = help: aa\n{indent}bbb\n");
+        assert_eq!(wrapped, expected);
     }
 }

@@ -329,3 +329,20 @@ fn wait_with_timeout(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What someone else running at the same time holds is not a leftover.
+    #[test]
+    fn a_segment_this_process_holds_open_is_in_use() {
+        let name = format!("shared-leaks-test-{}", std::process::id());
+        let path = Path::new("/dev/shm").join(&name);
+        let segment = std::fs::File::create(&path).expect("create a segment");
+        let held = shm_in_use();
+        drop(segment);
+        std::fs::remove_file(&path).expect("remove the segment");
+        assert!(held.contains(&name), "{held:?}");
+    }
+}

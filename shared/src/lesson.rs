@@ -269,4 +269,56 @@ mod tests {
         assert_eq!(heading_variant("T1 Start"), None);
         assert_eq!(heading_variant("=== not a heading ==="), None);
     }
+
+    #[cfg(feature = "golden")]
+    mod demo {
+        use super::super::check_ignores_rust_backtrace;
+        use crate::golden::Check;
+        use crate::golden::tests::{DEMO, Demo, failure};
+
+        #[test]
+        fn a_full_run_puts_a_blank_line_between_the_variants() {
+            let stdout = Demo::new().stdout_of(&[]);
+            let first =
+                "=== [1/6] greet: one line, with a process id ===\nhello from pid ";
+            assert!(stdout.starts_with(first), "{stdout}");
+            let second = "\n\n=== [2/6] environment: the names of the environment";
+            assert!(stdout.contains(second), "{stdout}");
+        }
+
+        #[test]
+        fn a_full_run_stops_at_the_first_variant_that_fails() {
+            let demo = Demo::new();
+            let output = std::process::Command::new(demo.bin())
+                .env_clear()
+                .env("DEMO_LESSON_FAILS", "1")
+                .output()
+                .expect("run the demo");
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
+            assert!(
+                stdout.ends_with(
+                    "=== [2/3] fails: ends with exit status 3 ===\ngiving up\n"
+                )
+            );
+            assert_eq!(stderr, "error: variant fails failed (exit status: 3)\n");
+        }
+
+        /// Only a variant that calls `panics_without_backtrace` prints the
+        /// same with `RUST_BACKTRACE` set.
+        #[test]
+        fn a_backtrace_is_left_out_only_where_the_variant_asks() {
+            let demo = Demo::new();
+            check_ignores_rust_backtrace(&demo, DEMO[3]);
+            let plain = failure(|| {
+                check_ignores_rust_backtrace(&demo, Check::exact("panics-plainly"))
+            });
+            assert!(
+                plain
+                    .contains("variant panics-plainly with RUST_BACKTRACE=1: its stderr"),
+                "{plain}"
+            );
+        }
+    }
 }

@@ -183,6 +183,18 @@ mod tests {
         assert_eq!(peak_in("Name:\tlesson\n").ok(), None);
     }
 
+    /// The peak never falls, so that of this process, read by its pid after
+    /// reading it as "self", is at least as high (and a test takes megabytes).
+    #[test]
+    fn the_peak_of_a_process_is_read_by_its_pid() {
+        let mine = peak_rss_kib().unwrap();
+        let by_pid = peak_rss_kib_of(std::process::id()).unwrap();
+        assert!(
+            mine > 1024 && by_pid >= mine,
+            "{mine} KiB, then {by_pid} KiB"
+        );
+    }
+
     #[test]
     fn the_peak_grows_by_what_was_touched_and_stays_after_it_is_freed() {
         const MIB: u64 = 1024;
