@@ -7,6 +7,12 @@
 
 use std::io;
 
+// Elsewhere there is no `/proc`: the functions that read it say so.
+#[cfg(not(target_os = "linux"))]
+mod not_linux;
+#[cfg(not(target_os = "linux"))]
+pub use not_linux::{current_tid, peak_rss_kib, threads};
+
 /// One thread of this process, as the kernel sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OsThread {
@@ -44,15 +50,6 @@ pub fn threads() -> io::Result<Vec<OsThread>> {
     threads
         .sort_by(|a, b| (!a.is_main, &a.name, a.tid).cmp(&(!b.is_main, &b.name, b.tid)));
     Ok(threads)
-}
-
-/// Every thread of this process (needs Linux's `/proc`).
-#[cfg(not(target_os = "linux"))]
-pub fn threads() -> io::Result<Vec<OsThread>> {
-    Err(io::Error::new(
-        io::ErrorKind::Unsupported,
-        "listing a process's threads needs Linux's /proc",
-    ))
 }
 
 /// Waits until the kernel no longer lists thread `tid` (at most `timeout`);
@@ -100,15 +97,6 @@ pub fn current_tid() -> io::Result<u32> {
         .ok_or_else(|| io::Error::other("unexpected /proc/thread-self link"))
 }
 
-/// The kernel's id of the calling thread (needs Linux's `/proc`).
-#[cfg(not(target_os = "linux"))]
-pub fn current_tid() -> io::Result<u32> {
-    Err(io::Error::new(
-        io::ErrorKind::Unsupported,
-        "thread ids need Linux's /proc",
-    ))
-}
-
 /// The most memory this process has had resident at once so far (its peak
 /// resident set size, Linux's `VmHWM`), in KiB. Memory that a program only
 /// reserved (a thread's stack it never touched) is not counted: this is what
@@ -133,15 +121,6 @@ fn peak_in(status: &str) -> io::Result<u64> {
         .and_then(|value| value.trim().strip_suffix("kB"))
         .and_then(|kib| kib.trim().parse().ok())
         .ok_or_else(|| io::Error::other("no VmHWM line in the process's status"))
-}
-
-/// The peak resident set size (needs Linux's `/proc`).
-#[cfg(not(target_os = "linux"))]
-pub fn peak_rss_kib() -> io::Result<u64> {
-    Err(io::Error::new(
-        io::ErrorKind::Unsupported,
-        "the peak resident set size needs Linux's /proc",
-    ))
 }
 
 #[cfg(all(test, target_os = "linux"))]
