@@ -152,3 +152,26 @@ pub(super) fn start_worker<J: Job>() -> io::Result<Started<J>> {
 fn has_exited(child: &mut Child) -> bool {
     !matches!(child.try_wait(), Ok(None))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::process::Command;
+
+    use super::*;
+
+    /// A child that has ended has exited (once it ends: we look until it has,
+    /// as start_worker does); one still running has not.
+    #[test]
+    fn has_exited_tells_an_ended_child_from_a_running_one() {
+        let mut running = Command::new("sleep").arg("600").spawn().unwrap();
+        assert!(!has_exited(&mut running), "a sleeping child has exited");
+        running.kill().unwrap();
+        running.wait().unwrap();
+        let mut ended = Command::new("true").spawn().unwrap();
+        let give_up = Instant::now() + Duration::from_secs(10);
+        while !has_exited(&mut ended) {
+            assert!(Instant::now() < give_up, "`true` never exited");
+            thread::sleep(Duration::from_millis(1));
+        }
+    }
+}
