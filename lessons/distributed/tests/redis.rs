@@ -353,6 +353,30 @@ fn a_wrong_redis_password_is_refused_with_a_clear_message() {
     }
 }
 
+/// No Redis at all (nothing listens on the port): a worker tries again, its
+/// pauses doubling from 100 ms, and gives up after 20 s, saying so. No
+/// redis-server is needed for this one.
+#[test]
+fn a_worker_with_no_redis_tries_again_then_gives_up() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let mut command = Command::new(common::BIN);
+    command
+        .args(["redis-worker", "--name", "w"])
+        .env_clear()
+        .env("LESSON_REDIS_URL", format!("redis://127.0.0.1:{port}/"));
+    let (status, lines, stderr) = Running::spawn("worker", command).finish(PATIENCE);
+    assert_eq!(status.and_then(|s| s.code()), Some(1), "{stderr}");
+    let why = format!("cannot reach Redis at 127.0.0.1:{port} for 20s");
+    assert!(stderr.contains(&why), "{stderr}");
+    let pauses: Vec<&str> = (lines.iter())
+        .filter_map(|line| line.split("; trying again in ").nth(1))
+        .collect();
+    assert_eq!(pauses[..3], ["100ms", "200ms", "400ms"], "{lines:?}");
+}
+
 /// The `Redis at 127.0.0.1:PORT` and `Redis data in DIR` of a private server.
 fn private_server(lines: &[String]) -> (u16, String) {
     let find = |prefix: &str| {
