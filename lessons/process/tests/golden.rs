@@ -3,7 +3,7 @@
 //! Process ids vary and are redacted to [PID]; the goldens are Linux's (the
 //! parent-ends-first and info variants read Linux's /proc and subreaper).
 
-use shared::golden::Check;
+use shared::golden::{Check, line_after};
 
 /// The thread and the child process print the same line, "1 2", in either
 /// order; both are joined before main's last line.
@@ -65,4 +65,17 @@ shared::golden_tests!(env!("CARGO_BIN_EXE_lesson-process"), {
 #[test]
 fn exit_codes_ignores_rust_backtrace() {
     shared::lesson::check_ignores_rust_backtrace(&lesson(), EXIT_CODES);
+}
+
+/// The golden redacts the pids, but within one run the child the kernel
+/// lists under /proc is the very child that active_children found.
+#[test]
+fn info_finds_the_same_child_in_proc() {
+    let stdout = lesson().stdout_of(&["info"]);
+    let active = line_after(&stdout, "active child: name Process-1, pid ");
+    assert_eq!(
+        line_after(&stdout, "child in /proc: pid "),
+        active,
+        "{stdout}"
+    );
 }
