@@ -88,8 +88,7 @@ fn load_store_accounts_for_every_increment() {
         );
         // Every store writes a value loaded plus 1, so no thread can see
         // less than 1; and however the two loops interleave, at least 2
-        // increments survive (the other thread's last store overwritten by
-        // one that had loaded 1 before it).
+        // increments survive (the worst case of two load + store loops).
         assert!(total >= 2, "fewer than 2 increments survived:\n{stdout}");
         for thread in ["test1 ", "test2 "] {
             let seen = number(line_after(stdout, thread), stdout);

@@ -2,7 +2,7 @@
 //!
 //! A segment's name carries the parent's pid (`pid[PID]` in the goldens).
 
-use shared::golden::Check;
+use shared::golden::{Check, line_after};
 
 const VALUE_ARRAY: Check = Check::exact("value-array");
 /// The child prints before it ends, the parent only after it has waited for
@@ -47,3 +47,26 @@ shared::golden_tests!(env!("CARGO_BIN_EXE_lesson-shared_value"), {
     holder_dies: HOLDER_DIES,
     string: STRING,
 });
+
+/// What holds however the two processes overlapped, in the run and in the
+/// sample the book shows: every increment either made it into the counter
+/// or was lost; and however two such loops interleave, at least 2
+/// increments survive (the worst case of two load + store loops).
+#[test]
+fn load_store_accounts_for_every_increment() {
+    let recorded = lesson().sample_path("lost-updates", "stdout");
+    let recorded = std::fs::read_to_string(&recorded).expect("the recorded run");
+    let run = lesson().stdout_of(&["lost-updates"]);
+    for stdout in [run.as_str(), &recorded] {
+        let line = line_after(stdout, "load-store: counter = ");
+        let numbers: Vec<u64> = (line.split(|c: char| !c.is_ascii_digit()))
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        let [total, of, lost] = numbers[..] else {
+            panic!("not \"counter = N of M, lost updates: L\": {line}");
+        };
+        assert_eq!(of, 2_000_000, "{stdout}");
+        assert_eq!(total + lost, of, "{stdout}");
+        assert!(total >= 2, "fewer than 2 increments survived:\n{stdout}");
+    }
+}
