@@ -377,6 +377,28 @@ fn a_worker_with_no_redis_tries_again_then_gives_up() {
     assert_eq!(pauses[..3], ["100ms", "200ms", "400ms"], "{lines:?}");
 }
 
+/// A Redis error that connecting again cannot cure (here WRONGTYPE: the key
+/// of the task list holds a string) stops a worker at once, with Redis's own
+/// message: it is not taken for a lost connection, and not tried again.
+#[test]
+fn an_error_that_reconnecting_cannot_cure_is_not_tried_again() {
+    if !redis_server_installed() {
+        return;
+    }
+    let redis = TestRedis::start();
+    let mut connection = redis.connection().expect("the test server answers");
+    let _: () = redis::cmd("SET")
+        .arg("lesson:squares:tasks")
+        .arg("not a list")
+        .query(&mut connection)
+        .expect("SET");
+    let (status, lines, stderr) = worker(&redis, "w", "0").finish(PATIENCE);
+    assert_eq!(status.and_then(|s| s.code()), Some(1), "{stderr}");
+    assert!(stderr.contains("WRONGTYPE"), "{stderr}");
+    let tried_again = lines.iter().find(|line| line.contains("trying again"));
+    assert_eq!(tried_again, None, "{stderr}");
+}
+
 /// The `Redis at 127.0.0.1:PORT` and `Redis data in DIR` of a private server.
 fn private_server(lines: &[String]) -> (u16, String) {
     let find = |prefix: &str| {

@@ -79,3 +79,33 @@ fn info_finds_the_same_child_in_proc() {
         "{stdout}"
     );
 }
+
+/// The worker role `wait-for-go` finishes only on "go": a closed pipe, or
+/// another word, is not a go.
+#[test]
+fn only_go_is_a_go() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    for (said, finishes) in [(Some("go\n"), true), (Some("stop\n"), false), (None, false)]
+    {
+        let mut worker = Command::new(env!("CARGO_BIN_EXE_lesson-process"))
+            .env(shared::worker::ROLE_VAR, "wait-for-go")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the worker starts");
+        let mut stdin = worker.stdin.take().expect("a piped stdin");
+        if let Some(said) = said {
+            stdin.write_all(said.as_bytes()).expect("the worker reads");
+        }
+        drop(stdin);
+        let out = worker.wait_with_output().expect("the worker ends");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            stdout.contains("main said go"),
+            finishes,
+            "{said:?}: {stdout}"
+        );
+    }
+}
