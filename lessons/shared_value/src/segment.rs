@@ -251,3 +251,25 @@ impl<const N: usize> FixedStr<N> {
     }
 }
 // ANCHOR_END: fixed_str
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::counter::Counter;
+
+    /// Once unlinked, the name is gone: nobody can open the segment by it,
+    /// while the memory stays mapped here.
+    #[test]
+    fn an_unlinked_segment_cannot_be_opened_by_name() {
+        let mut segment = Segment::create(Counter::new()).expect("a segment");
+        let name = segment.name().to_owned();
+        drop(Segment::<Counter>::open(&name).expect("opened while it has a name"));
+        segment.unlink().expect("unlinked");
+        assert!(
+            Segment::<Counter>::open(&name).is_err(),
+            "{name} opened after unlink"
+        );
+        segment.value.store(7, Relaxed);
+        assert_eq!(segment.value.load(Relaxed), 7);
+    }
+}

@@ -70,3 +70,22 @@ fn load_store_accounts_for_every_increment() {
         assert!(total >= 2, "fewer than 2 increments survived:\n{stdout}");
     }
 }
+
+/// A variant that fails (here it has too few file descriptors, `ulimit -n
+/// 4`, to map its segment a second time) says why, exits with status 1, and
+/// leaves no segment behind.
+#[test]
+fn a_variant_that_fails_says_why_and_exits_1() {
+    let out = std::process::Command::new("sh")
+        .args(["-c", "ulimit -n 4; exec \"$0\" value-array"])
+        .arg(env!("CARGO_BIN_EXE_lesson-shared_value"))
+        .output()
+        .expect("sh runs the lesson");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let name = (stderr.strip_prefix("error: cannot open shared memory /"))
+        .and_then(|rest| rest.split(':').next())
+        .unwrap_or_else(|| panic!("not the error expected: {stderr}"));
+    let segment = std::path::Path::new("/dev/shm").join(name);
+    assert!(!segment.exists(), "{} was left behind", segment.display());
+}
