@@ -272,4 +272,12 @@ mod tests {
         segment.value.store(7, Relaxed);
         assert_eq!(segment.value.load(Relaxed), 7);
     }
+
+    #[test]
+    fn a_fixed_str_takes_up_to_its_capacity() {
+        let text = FixedStr::<4>::new("abcd").expect("4 bytes fit in 4");
+        assert_eq!(text.get(), "abcd");
+        assert!(text.set("abcde").is_err(), "5 bytes fit in 4");
+        assert_eq!(text.get(), "abcd", "a refused text changed it");
+    }
 }
