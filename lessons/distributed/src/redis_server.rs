@@ -53,18 +53,22 @@ pub struct RedisServer {
 pub fn find_redis_server() -> Result<PathBuf, String> {
     let path = std::env::var_os("PATH")
         .unwrap_or_else(|| "/usr/local/bin:/opt/homebrew/bin:/usr/bin:/bin".into());
-    std::env::split_paths(&path)
-        .map(|dir| dir.join("redis-server"))
+    find_program(&path, "redis-server").ok_or_else(|| {
+        "redis-server is not installed (it is not on PATH). Install it with \
+         `sudo apt-get install redis-server` (Debian, Ubuntu) or `brew install \
+         redis` (macOS), or give the address of a running one with --redis URL"
+            .to_owned()
+    })
+}
+
+/// The first file called `name` in the folders of `path` that may be run.
+fn find_program(path: &std::ffi::OsStr, name: &str) -> Option<PathBuf> {
+    std::env::split_paths(path)
+        .map(|dir| dir.join(name))
         .find(|program| {
             program
                 .metadata()
                 .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        })
-        .ok_or_else(|| {
-            "redis-server is not installed (it is not on PATH). Install it with \
-             `sudo apt-get install redis-server` (Debian, Ubuntu) or `brew install \
-             redis` (macOS), or give the address of a running one with --redis URL"
-                .to_owned()
         })
 }
 // ANCHOR_END: find
@@ -332,5 +336,56 @@ fn log_tail(dir: &Path) -> String {
             lines[lines.len().saturating_sub(10)..].join("\n")
         }
         Err(e) => format!("(cannot read it: {e})"),
+    }
+}
+
+#[cfg(test)]
+mod find_tests {
+    use std::fs;
+
+    use super::*;
+
+    /// A folder removed when the test ends, also when it fails.
+    struct TempDir(PathBuf);
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            fs::remove_dir_all(&self.0).ok();
+        }
+    }
+
+    /// Found as a shell finds it: the first *file* that may be run, not a
+    /// file without the x bits, nor a folder of that name.
+    #[test]
+    fn a_program_is_the_first_runnable_file_on_the_path() {
+        let temp = TempDir(
+            std::env::temp_dir()
+                .join(format!("lesson-distributed-find-{}", std::process::id())),
+        );
+        let [plain, folder, runnable] = ["plain", "folder", "runnable"].map(|dir| {
+            fs::create_dir_all(temp.0.join(dir)).unwrap();
+            temp.0.join(dir)
+        });
+        fs::write(plain.join("redis-server"), "").unwrap();
+        fs::set_permissions(
+            plain.join("redis-server"),
+            fs::Permissions::from_mode(0o644),
+        )
+        .unwrap();
+        fs::create_dir(folder.join("redis-server")).unwrap();
+        fs::write(runnable.join("redis-server"), "").unwrap();
+        fs::set_permissions(
+            runnable.join("redis-server"),
+            fs::Permissions::from_mode(0o755),
+        )
+        .unwrap();
+
+        let path = std::env::join_paths([&plain, &folder, &runnable]).unwrap();
+        assert_eq!(
+            find_program(&path, "redis-server"),
+            Some(runnable.join("redis-server"))
+        );
+        let path = std::env::join_paths([&plain, &folder]).unwrap();
+        assert_eq!(find_program(&path, "redis-server"), None);
     }
 }
