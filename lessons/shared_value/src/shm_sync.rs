@@ -170,3 +170,21 @@ impl Backoff {
     }
 }
 // ANCHOR_END: backoff
+
+#[cfg(test)]
+mod lock_tests {
+    use super::*;
+
+    /// Each time the lock is taken counts once, and a release does not count.
+    #[test]
+    fn times_taken_counts_each_acquire() {
+        let lock = ProcessLock::new();
+        assert_eq!(lock.times_taken(), 0);
+        for taken in 1..=3 {
+            let held = lock.lock().expect("a free lock");
+            assert_eq!(lock.times_taken(), taken);
+            drop(held);
+            assert_eq!(lock.times_taken(), taken);
+        }
+    }
+}
