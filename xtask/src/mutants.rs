@@ -158,16 +158,7 @@ fn book_table(old: &str, new: &[Counts], packages: &[String]) -> String {
     for package in packages {
         let cell = format!("| {package} |");
         let row = match new.iter().find(|c| &c.package == package) {
-            Some(c) => format!(
-                "| {package} | {} | {} | {} | {} | {} | {} | {} |",
-                c.date,
-                c.mutants,
-                c.caught,
-                c.timeout,
-                c.unviable,
-                c.missed,
-                score_cell(c)
-            ),
+            Some(c) => format!("| {package} | {} | {} |", c.date, c.cells()),
             None => match old.lines().find(|line| line.starts_with(&cell)) {
                 Some(line) => line.to_owned(),
                 None => format!("| {package} | not yet | | | | | | |"),
@@ -179,12 +170,24 @@ fn book_table(old: &str, new: &[Counts], packages: &[String]) -> String {
     page
 }
 
-/// The share of viable mutants caught, in bold below the aim.
-fn score_cell(c: &Counts) -> String {
-    match c.score() {
-        Some(score) if score < AIM => format!("**{:.1}%**", score * 100.0),
-        Some(score) => format!("{:.1}%", score * 100.0),
-        None => "no viable mutant".to_owned(),
+impl Counts {
+    /// The counts' cells of a table row, ending with the share of viable
+    /// mutants caught, in bold below the aim.
+    fn cells(&self) -> String {
+        let score = match self.score() {
+            Some(score) if score < AIM => format!("**{:.1}%**", score * 100.0),
+            Some(score) => format!("{:.1}%", score * 100.0),
+            None => "no viable mutant".to_owned(),
+        };
+        let Counts {
+            mutants,
+            caught,
+            timeout,
+            unviable,
+            missed,
+            ..
+        } = self;
+        format!("{mutants} | {caught} | {timeout} | {unviable} | {missed} | {score}")
     }
 }
 
@@ -195,17 +198,7 @@ fn summary(all: &[Counts]) -> String {
          |---|--:|--:|--:|--:|--:|--:|\n",
     );
     for c in all {
-        let _ = writeln!(
-            table,
-            "| {} | {} | {} | {} | {} | {} | {} |",
-            c.package,
-            c.mutants,
-            c.caught,
-            c.timeout,
-            c.unviable,
-            c.missed,
-            score_cell(c)
-        );
+        let _ = writeln!(table, "| {} | {} |", c.package, c.cells());
     }
     table
 }
