@@ -150,18 +150,27 @@ const BOOK_TABLE: &str = "book/src/measured-mutants.md";
 /// of the packages in `new` replaced, in the order of `packages`; a package
 /// never measured says so.
 fn book_table(old: &str, new: &[Counts], packages: &[String]) -> String {
+    // Six narrow columns, so that the table fits a phone's width too.
     let mut page = String::from(
         "<!-- Written by `cargo xtask mutants`: each row by its latest run. -->\n\n\
-         | package | measured | mutants | caught | timeout | unviable | missed | caught of viable |\n\
-         |---|---|--:|--:|--:|--:|--:|--:|\n",
+         | package | run on | viable | caught | missed | score |\n\
+         |---|---|--:|--:|--:|--:|\n",
     );
     for package in packages {
-        let cell = format!("| {package} |");
+        let name = package.strip_prefix("lesson-").unwrap_or(package);
+        let cell = format!("| {name} |");
         let row = match new.iter().find(|c| &c.package == package) {
-            Some(c) => format!("| {package} | {} | {} |", c.date, c.cells()),
+            Some(c) => format!(
+                "| {name} | {} | {} | {} | {} | {} |",
+                c.date,
+                c.mutants - c.unviable,
+                c.caught + c.timeout,
+                c.missed,
+                c.score_cell()
+            ),
             None => match old.lines().find(|line| line.starts_with(&cell)) {
                 Some(line) => line.to_owned(),
-                None => format!("| {package} | not yet | | | | | | |"),
+                None => format!("| {name} | not yet | | | | |"),
             },
         };
         page.push_str(&row);
@@ -171,14 +180,17 @@ fn book_table(old: &str, new: &[Counts], packages: &[String]) -> String {
 }
 
 impl Counts {
-    /// The counts' cells of a table row, ending with the share of viable
-    /// mutants caught, in bold below the aim.
-    fn cells(&self) -> String {
-        let score = match self.score() {
+    /// The share of viable mutants caught, in bold below the aim.
+    fn score_cell(&self) -> String {
+        match self.score() {
             Some(score) if score < AIM => format!("**{:.1}%**", score * 100.0),
             Some(score) => format!("{:.1}%", score * 100.0),
             None => "no viable mutant".to_owned(),
-        };
+        }
+    }
+
+    /// The counts' cells of a row of the summary, ending with the score.
+    fn cells(&self) -> String {
         let Counts {
             mutants,
             caught,
@@ -187,6 +199,7 @@ impl Counts {
             missed,
             ..
         } = self;
+        let score = self.score_cell();
         format!("{mutants} | {caught} | {timeout} | {unviable} | {missed} | {score}")
     }
 }
@@ -330,8 +343,8 @@ mod tests {
                 .map(String::from)
                 .to_vec();
         let old = "<!-- -->\n\n| package | measured |\n|---|---|\n\
-                   | lesson-join | 2026-12-01 | 18 | 14 | 0 | 4 | 0 | 100.0% |\n\
-                   | lesson-lock | 2026-12-01 | 62 | 50 | 3 | 5 | 4 | **93.0%** |\n";
+                   | join | 2026-12-01 | 14 | 14 | 0 | 100.0% |\n\
+                   | lock | 2026-12-01 | 57 | 53 | 4 | **93.0%** |\n";
         let lock = Counts {
             package: "lesson-lock".into(),
             date: "2026-12-03".into(),
@@ -346,10 +359,10 @@ mod tests {
         assert_eq!(
             rows,
             [
-                "| lesson-join | 2026-12-01 | 18 | 14 | 0 | 4 | 0 | 100.0% |",
-                "| lesson-lock | 2026-12-03 | 63 | 55 | 3 | 5 | 0 | 100.0% |",
-                "| lesson-pipe | not yet | | | | | | |",
-                "| shared | not yet | | | | | | |",
+                "| join | 2026-12-01 | 14 | 14 | 0 | 100.0% |",
+                "| lock | 2026-12-03 | 58 | 58 | 0 | 100.0% |",
+                "| pipe | not yet | | | | |",
+                "| shared | not yet | | | | |",
             ],
             "{page}"
         );
