@@ -340,10 +340,13 @@ fn log_tail(dir: &Path) -> String {
 }
 
 #[cfg(test)]
-mod find_tests {
+mod tests {
     use std::fs;
 
     use super::*;
+
+    /// `PRIVATE` holds one server: the tests that start one take turns.
+    static ONE_SERVER_AT_A_TIME: Mutex<()> = Mutex::new(());
 
     /// A folder removed when the test ends, also when it fails.
     struct TempDir(PathBuf);
@@ -387,5 +390,81 @@ mod find_tests {
         );
         let path = std::env::join_paths([&plain, &folder]).unwrap();
         assert_eq!(find_program(&path, "redis-server"), None);
+    }
+
+    /// A program that ends at once (a script standing in for a redis-server
+    /// that refuses its configuration) is reported with its exit status and
+    /// the end of its log, without waiting; its folder is removed.
+    #[test]
+    fn a_server_that_ends_at_once_is_reported_with_its_log() {
+        let _turn = ONE_SERVER_AT_A_TIME.lock();
+        let temp = TempDir(
+            std::env::temp_dir()
+                .join(format!("lesson-distributed-fake-{}", std::process::id())),
+        );
+        fs::create_dir_all(&temp.0).unwrap();
+        let fake = temp.0.join("redis-server");
+        // Written by another process: a file this one had open for writing
+        // could be open in a child forked meanwhile by another test, and
+        // running it would fail (ETXTBSY).
+        let script = "#!/bin/sh\necho 'FATAL CONFIG FILE ERROR: bad option'\nexit 3\n";
+        let made = Command::new("sh")
+            .args(["-c", r#"printf "$2" > "$1" && chmod 755 "$1""#, "sh"])
+            .arg(&fake)
+            .arg(script)
+            .status();
+        assert!(made.is_ok_and(|status| status.success()));
+
+        let why = RedisServer::start(&fake).err().expect("it ended: an error");
+        assert!(why.contains("ended at once (exit status: 3)"), "{why}");
+        assert!(
+            why.ends_with("its log ends:\nFATAL CONFIG FILE ERROR: bad option"),
+            "{why}"
+        );
+        let ours = format!("{FOLDER_PREFIX}{}-", std::process::id());
+        let left = fs::read_dir(std::env::temp_dir())
+            .unwrap()
+            .flatten()
+            .find(|entry| {
+                entry
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|name| name.starts_with(&ours))
+            });
+        assert!(
+            left.is_none(),
+            "{:?} is left",
+            left.map(|entry| entry.path())
+        );
+    }
+
+    /// `start` returns once the server answers: one PING, at once and never
+    /// tried again, gets PONG. Dropped, the server is stopped, its folder gone.
+    #[test]
+    fn a_started_server_answers_at_once() {
+        let _turn = ONE_SERVER_AT_A_TIME.lock();
+        let Ok(program) = find_redis_server() else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must have redis-server"
+            );
+            return;
+        };
+        let server = RedisServer::start(&program).unwrap();
+        let client = redis::Client::open(server.url()).unwrap();
+        let mut connection = client.get_connection().unwrap();
+        let pong: String = redis::cmd("PING").query(&mut connection).unwrap();
+        assert_eq!(pong, "PONG");
+        let dir = server.dir().to_owned();
+        drop(server);
+        assert!(!dir.exists(), "{dir:?} is left");
+    }
+
+    #[test]
+    fn a_password_is_128_random_bits_in_hex() {
+        let [one, another] = [random_password(), random_password()];
+        assert_eq!(one.len(), 32, "{one}");
+        assert!(one.chars().all(|c| c.is_ascii_hexdigit()), "{one}");
+        assert_ne!(one, another);
     }
 }

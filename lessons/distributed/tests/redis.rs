@@ -158,6 +158,11 @@ fn a_job_of_ten_tasks_with_two_workers_completes_exactly_once() {
         "{lines:?}"
     );
     assert_every_result_exactly_once(lines);
+    // Two Rust workers, and no line about a kind of which none is started.
+    assert_eq!(
+        starting(lines),
+        ["Starting 2 Rust worker processes; the Redis URL goes in LESSON_REDIS_URL"]
+    );
     for name in ["worker 1", "worker 2"] {
         assert!(
             lines.contains(&format!("{name}: worker exit.")),
@@ -533,6 +538,33 @@ fn the_lesson_starts_python_workers_too() {
     for exit in ["worker 1: worker exit.", "python 1: worker exit."] {
         assert!(outcome.1.contains(&exit.to_owned()), "{:?}", outcome.1);
     }
+    assert_eq!(
+        starting(&outcome.1),
+        [
+            "Starting 1 Rust worker process; the Redis URL goes in LESSON_REDIS_URL",
+            "Starting 1 Python worker process; the Redis URL goes in LESSON_REDIS_URL",
+        ]
+    );
+    // Each kind is the program it claims to be: the Python worker greets
+    // without the address, the Rust one with it.
+    let greeting = |name: &str| {
+        let prefix = format!("{name}: connected to Redis");
+        let line = outcome.1.iter().find(|line| line.starts_with(&prefix));
+        line.unwrap_or_else(|| panic!("no {prefix:?} in {:?}", outcome.1))
+            .clone()
+    };
+    assert_eq!(greeting("python 1"), "python 1: connected to Redis");
+    assert!(
+        greeting("worker 1").starts_with("worker 1: connected to Redis at 127.0.0.1:")
+    );
+}
+
+/// The lesson's `Starting N ... worker process(es)` lines.
+fn starting(lines: &[String]) -> Vec<&str> {
+    (lines.iter())
+        .filter(|line| line.starts_with("Starting "))
+        .map(String::as_str)
+        .collect()
 }
 
 /// Without python3 (or its redis package), `--python-workers` is refused
@@ -552,6 +584,92 @@ fn python_workers_without_python_are_refused_with_status_2() {
     assert_eq!(status.and_then(|s| s.code()), Some(2), "{stderr}");
     assert!(lines.is_empty(), "nothing started: {lines:?}");
     assert!(stderr.contains("python3 -m pip install redis"), "{stderr}");
+}
+
+/// A `python3` that runs but has no redis package (here a script that fails
+/// `import redis` as such a python3 would) is refused the same way.
+#[test]
+fn python_workers_without_the_redis_package_are_refused_with_status_2() {
+    let bin = TempDir::new("python");
+    let python3 = bin.0.join("python3");
+    // Written by another process: a file this one had open for writing could
+    // be open in a child forked meanwhile, and running it would fail (ETXTBSY).
+    let made = Command::new("sh")
+        .args([
+            "-c",
+            r#"printf '#!/bin/sh\nexit 1\n' > "$1" && chmod 755 "$1""#,
+            "sh",
+        ])
+        .arg(&python3)
+        .status();
+    assert!(
+        made.is_ok_and(|status| status.success()),
+        "cannot write {python3:?}"
+    );
+    let mut command = Command::new(common::BIN);
+    command
+        .args([
+            "redis",
+            "--redis",
+            "redis://127.0.0.1:1/",
+            "--python-workers",
+            "1",
+        ])
+        .env_clear()
+        .env("PATH", &bin.0);
+    let (status, lines, stderr) = Running::spawn("lesson", command).finish(PATIENCE);
+    assert_eq!(status.and_then(|s| s.code()), Some(2), "{stderr}");
+    assert!(lines.is_empty(), "nothing started: {lines:?}");
+    assert!(stderr.contains("python3 -m pip install redis"), "{stderr}");
+}
+
+/// A folder of the test's own, removed when the test ends, also on failure.
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn new(what: &str) -> TempDir {
+        let name = format!("lesson-distributed-test-{what}-{}", std::process::id());
+        let dir = std::env::temp_dir().join(name);
+        std::fs::create_dir_all(&dir).expect("a temporary folder");
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(&self.0).ok();
+    }
+}
+
+/// A Redis that holds another job's keys (its manager runs, or crashed) is
+/// refused before anything is put: waiting tasks, or tasks a worker holds.
+#[test]
+fn a_redis_that_holds_another_job_is_refused() {
+    if !redis_server_installed() {
+        return;
+    }
+    for key in ["lesson:squares:tasks", "lesson:squares:processing:w"] {
+        let redis = TestRedis::start();
+        let mut connection = redis.connection().expect("the test server answers");
+        let _: () = redis::cmd("RPUSH")
+            .arg(key)
+            .arg(r#"{"id":1,"n":2}"#)
+            .query(&mut connection)
+            .expect("RPUSH");
+        let (status, lines, stderr) =
+            manager(&redis, &["--workers", "0"]).finish(PATIENCE);
+        assert_eq!(status.and_then(|s| s.code()), Some(1), "{key}: {stderr}");
+        assert!(
+            stderr.contains("holds another job's tasks"),
+            "{key}: {stderr}"
+        );
+        assert!(puts(&lines).is_empty(), "{key}: nothing put: {lines:?}");
+        let left: i64 = redis::cmd("LLEN")
+            .arg(key)
+            .query(&mut connection)
+            .expect("LLEN");
+        assert_eq!(left, 1, "{key}: the other job's task is left alone");
+    }
 }
 
 /// A lesson killed with SIGKILL runs no handler: its private server dies
