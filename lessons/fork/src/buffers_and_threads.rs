@@ -110,5 +110,4 @@ pub fn threads() {
 fn thread_names_line() -> String {
     thread_names().map_or_else(|err| format!("unknown ({err})"), |names| names.join(", "))
 }
-
 // ANCHOR_END: threads_helpers
