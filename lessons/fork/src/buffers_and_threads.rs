@@ -6,14 +6,12 @@
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
-use std::time::Instant;
 
 use nix::unistd::{ForkResult, getpid};
 use shared::say;
 
 use crate::safe_fork::{
-    POLL, WAIT_LIMIT, fork_checked, fork_single_threaded, reap, run_child, stop,
-    thread_names,
+    WAIT_LIMIT, fork_checked, fork_single_threaded, reap, run_child, stop, thread_names,
 };
 
 // ANCHOR: flush
@@ -89,8 +87,8 @@ pub fn threads() {
     drop(stop_tx); // a thread cannot be stopped from outside: ask it to end
     helper.join().expect("helper panicked");
     // join returns as the thread hands back its result; the kernel removes
-    // the thread a moment later.
-    wait_until_single_threaded();
+    // the thread a moment later: wait (a few seconds at most) until it has.
+    shared::os::thread_count_settling_at(1).ok();
     say!("main: helper joined; threads: {}", thread_names_line());
 
     match fork_checked() {
@@ -111,13 +109,5 @@ pub fn threads() {
 // ANCHOR: threads_helpers
 fn thread_names_line() -> String {
     thread_names().map_or_else(|err| format!("unknown ({err})"), |names| names.join(", "))
-}
-
-/// Waits (at most `WAIT_LIMIT`) until the OS lists a single thread here.
-fn wait_until_single_threaded() {
-    let give_up = Instant::now() + WAIT_LIMIT;
-    while thread_names().is_ok_and(|names| names.len() > 1) && Instant::now() < give_up {
-        thread::sleep(POLL);
-    }
 }
 // ANCHOR_END: threads_helpers

@@ -4,6 +4,7 @@
 
 #[cfg(target_os = "linux")]
 use nix::unistd::ForkResult;
+#[cfg(target_os = "linux")]
 use shared::say;
 
 #[cfg(target_os = "linux")]
@@ -89,15 +90,10 @@ fn own_kib(memory: &[u8]) -> usize {
 #[cfg(target_os = "linux")]
 fn page_size() -> usize {
     use nix::unistd::{SysconfVar, sysconf};
-    match sysconf(SysconfVar::PAGE_SIZE) {
-        Ok(Some(size)) => size as usize,
-        _ => 4096,
-    }
+    let size = sysconf(SysconfVar::PAGE_SIZE).ok().flatten();
+    size.expect("sysconf(_SC_PAGE_SIZE): every Unix system has a page size") as usize
 }
 
+// Elsewhere (macOS), there is no pagemap to read: see not_linux.rs.
 #[cfg(not(target_os = "linux"))]
-pub fn copy_on_write() {
-    say!(
-        "copy-on-write: this demonstration reads Linux's /proc/self/pagemap; skipped here"
-    );
-}
+pub use crate::not_linux::copy_on_write;

@@ -25,6 +25,9 @@ compile_error!(
 mod buffers_and_threads;
 /// The copy is made lazily, page by page, when one of them writes.
 mod copy_on_write;
+/// What reads Linux's /proc, done another way on the other Unix systems.
+#[cfg(not(target_os = "linux"))]
+mod not_linux;
 /// Forking soundly: one thread only, `_exit` in the child, a bounded `waitpid`.
 mod safe_fork;
 /// Two copies of one process: what `fork` returns, and a global each has.

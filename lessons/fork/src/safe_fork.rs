@@ -6,8 +6,6 @@
 
 use std::io::{self, Write};
 use std::panic::AssertUnwindSafe;
-#[cfg(not(target_os = "linux"))]
-use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -131,18 +129,6 @@ pub fn thread_names() -> io::Result<Vec<String>> {
 }
 // ANCHOR_END: thread_names
 
-/// The threads of this process, as `ps -M` lists them on macOS: a header
-/// line, then one line per thread (no names).
+// Elsewhere (macOS), `ps -M` counts the threads: see not_linux.rs.
 #[cfg(not(target_os = "linux"))]
-pub fn thread_names() -> io::Result<Vec<String>> {
-    let output = Command::new("ps")
-        .args(["-M", "-p", &std::process::id().to_string()])
-        .output()?;
-    let lines = String::from_utf8_lossy(&output.stdout).lines().count();
-    if !output.status.success() || lines < 2 {
-        return Err(io::Error::other(
-            "ps -M did not list this process's threads",
-        ));
-    }
-    Ok((1..lines).map(|n| format!("thread {n}")).collect())
-}
+pub use crate::not_linux::thread_names;

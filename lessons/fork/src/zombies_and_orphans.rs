@@ -2,9 +2,8 @@
 //! parent waits, and who takes a child whose parent ends first. Tutorial 004
 //! notes that a parent neither ends its child nor waits for it.
 
+#[cfg(target_os = "linux")]
 use std::io;
-#[cfg(not(target_os = "linux"))]
-use std::process::Command;
 use std::thread;
 use std::time::Instant;
 
@@ -65,9 +64,16 @@ fn wait_for_state(pid: Pid, wanted: char) -> Result<char, char> {
 /// 'Z' zombie...), or None if there is no such process.
 #[cfg(target_os = "linux")]
 fn process_state(pid: Pid) -> io::Result<Option<char>> {
-    // "/proc/<pid>/stat" reads "4243 (lesson-fork) Z 4242 ...": the state
-    // comes after the name in parentheses (a name may hold spaces).
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+    state_in(std::fs::read_to_string(format!("/proc/{pid}/stat")))
+}
+
+/// The state in what reading `/proc/<pid>/stat` gave, or None if the
+/// process is gone: not listed, or reaped while the file was being read.
+#[cfg(target_os = "linux")]
+fn state_in(stat: io::Result<String>) -> io::Result<Option<char>> {
+    match stat {
+        // "4243 (lesson-fork) Z 4242 ...": the state comes after the name in
+        // parentheses (a name may hold spaces, and parentheses too).
         Ok(stat) => {
             let after_name = stat.rfind(')').map_or("", |close| &stat[close + 1..]);
             Ok(after_name.trim_start().chars().next())
@@ -79,18 +85,9 @@ fn process_state(pid: Pid) -> io::Result<Option<char>> {
 }
 // ANCHOR_END: process_state
 
-/// A process's state as `ps` shows it, or None if there is no such process
-/// (macOS and the BSDs have no /proc).
+// Elsewhere (macOS), `ps` tells the state: see not_linux.rs.
 #[cfg(not(target_os = "linux"))]
-fn process_state(pid: Pid) -> io::Result<Option<char>> {
-    let output = Command::new("ps")
-        .args(["-o", "state=", "-p", &pid.to_string()])
-        .output()?;
-    Ok(String::from_utf8_lossy(&output.stdout)
-        .trim()
-        .chars()
-        .next())
-}
+use crate::not_linux::process_state;
 
 // ANCHOR: orphan
 pub fn orphan() {
@@ -175,3 +172,49 @@ fn reap_any() -> Result<(Pid, String), String> {
     }
 }
 // ANCHOR_END: reap_any
+
+// A cfg(test) of its own, which cargo-mutants recognizes: it leaves tests alone.
+#[cfg(test)]
+#[cfg(target_os = "linux")]
+mod tests {
+    use std::process::Command;
+
+    use super::*;
+
+    fn os_error(errno: Errno) -> io::Result<String> {
+        Err(io::Error::from_raw_os_error(errno as i32))
+    }
+
+    #[test]
+    fn the_state_is_the_field_after_the_last_parenthesis() {
+        let stat = "4243 (a (b) c) Z 4242 4242 0".to_owned();
+        assert_eq!(state_in(Ok(stat)).unwrap(), Some('Z'));
+    }
+
+    #[test]
+    fn a_process_that_is_gone_has_no_state() {
+        // Not listed: the file does not exist. Reaped between opening the
+        // file and reading it: the read fails with ESRCH.
+        assert_eq!(state_in(os_error(Errno::ENOENT)).unwrap(), None);
+        assert_eq!(state_in(os_error(Errno::ESRCH)).unwrap(), None);
+    }
+
+    #[test]
+    fn any_other_failure_to_read_is_an_error() {
+        let err = state_in(os_error(Errno::EACCES)).unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(Errno::EACCES as i32));
+    }
+
+    /// A real child (started by Command: this test process has threads, so
+    /// it may not fork): a zombie once it has exited, gone once reaped.
+    #[test]
+    fn an_exited_child_is_a_zombie_until_it_is_reaped() {
+        let mut child = Command::new("true").spawn().expect("run `true`");
+        let pid = Pid::from_raw(child.id() as i32);
+        let seen = wait_for_state(pid, 'Z');
+        let status = child.wait().expect("reap the child"); // before any assert
+        assert_eq!(seen, Ok('Z'));
+        assert!(status.success(), "{status}");
+        assert_eq!(process_state(pid).unwrap(), None);
+    }
+}
