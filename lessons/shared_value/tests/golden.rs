@@ -26,9 +26,11 @@ const ADD_NO_LOCK: Check = Check::exact("add-no-lock");
 const LOST_UPDATES: Check =
     Check::exact("lost-updates").sample_shows(r"^load-store: .*lost updates: [1-9]");
 /// job2 starts only once job1 holds the lock, and job1 lets go only after its
-/// ten lines: the order is certain.
+/// ten lines: the order is certain. By then job1, the only other process, has
+/// taken the lock exactly once, which the last line says.
 const JOBS_LOCK: Check = Check::exact("jobs-lock");
-/// p2 (+3) starts only once p1 (+1) holds the lock: the order is certain.
+/// p2 (+3) starts only once p1 (+1) holds the lock: the order is certain, and
+/// the lock has been taken exactly once when p2 starts (last line).
 const ADD_LOCK: Check = Check::exact("add-lock");
 /// The holder prints, then exits; the parent prints only after it has waited
 /// for that. The holder is dead, so the parent's try must fail: certain.
