@@ -254,6 +254,8 @@ impl<const N: usize> FixedStr<N> {
 
 #[cfg(test)]
 mod tests {
+    use std::process::{Command, Stdio};
+
     use super::*;
     use crate::counter::Counter;
 
@@ -270,6 +272,28 @@ mod tests {
             "{name} opened after unlink"
         );
         segment.value.store(7, Relaxed);
+        assert_eq!(segment.value.load(Relaxed), 7);
+    }
+
+    /// Once each worker has opened the segment, its name is gone, while the
+    /// worker is still running and the memory still mapped. Here the test
+    /// opens it in the place of its stand-in worker: a `cat` that runs until
+    /// its input is closed (or it is killed, when `worker` is dropped).
+    #[test]
+    fn unlink_once_opened_removes_the_name_of_a_segment_in_use() {
+        let mut segment = Segment::create(Counter::new()).expect("a segment");
+        let name = segment.name().to_owned();
+        let cat = Command::new("cat").stdin(Stdio::piped()).spawn();
+        let mut worker = Worker::stand_in("cat", cat.expect("cat runs"));
+        let opened = Segment::<Counter>::open(&name).expect("opened by name");
+        segment
+            .unlink_once_opened(&mut [&mut worker])
+            .expect("unlinked");
+        assert!(
+            Segment::<Counter>::open(&name).is_err(),
+            "{name} can still be opened"
+        );
+        opened.value.store(7, Relaxed);
         assert_eq!(segment.value.load(Relaxed), 7);
     }
 

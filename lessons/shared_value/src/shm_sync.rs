@@ -187,4 +187,21 @@ mod lock_tests {
             assert_eq!(lock.times_taken(), taken);
         }
     }
+
+    /// A lock still held is an error that says by whom, and after how long;
+    /// `?` turns it into the `String` that a worker reports.
+    #[test]
+    fn a_lock_still_held_says_by_whom() {
+        let lock = ProcessLock::new();
+        let _held = lock.lock().expect("a free lock");
+        let take_again = || -> Result<(), String> {
+            let _locked = lock.lock_within(Duration::ZERO)?;
+            Ok(())
+        };
+        let me = std::process::id();
+        assert_eq!(
+            take_again(),
+            Err(format!("the lock is still held by pid {me} after 0ns"))
+        );
+    }
 }

@@ -91,6 +91,17 @@ impl Drop for Worker {
 }
 // ANCHOR_END: worker_drop
 
+#[cfg(test)]
+impl Worker {
+    /// For tests: any child process may stand in for a worker.
+    pub(crate) fn stand_in(name: &str, child: Child) -> Worker {
+        Worker {
+            name: name.to_owned(),
+            child,
+        }
+    }
+}
+
 /// Waits until `done()` is true, at most [`LIMIT`]. A worker that ends
 /// before that is an error: it would never make `done()` true.
 pub fn wait_until(
@@ -177,3 +188,35 @@ impl Drop for DeferCtrlC {
     }
 }
 // ANCHOR_END: defer_ctrl_c
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Which of the ending signals this thread blocks now.
+    fn blocked() -> Vec<Signal> {
+        let mask = SigSet::thread_get_mask().expect("this thread's signal mask");
+        ending_signals()
+            .iter()
+            .filter(|&signal| mask.contains(signal))
+            .collect()
+    }
+
+    /// The mask is the thread's own: the test's thread, here.
+    #[test]
+    fn defer_ctrl_c_blocks_the_ending_signals_until_dropped() {
+        SigSet::empty().thread_set_mask().expect("nothing blocked");
+        let deferred = DeferCtrlC::new();
+        assert_eq!(blocked(), [Signal::SIGHUP, Signal::SIGINT, Signal::SIGTERM]);
+        drop(deferred);
+        assert_eq!(blocked(), []);
+    }
+
+    /// What a worker inherits from its parent, and undoes first thing.
+    #[test]
+    fn allow_ctrl_c_unblocks_what_the_parent_deferred() {
+        let _as_in_the_parent = DeferCtrlC::new();
+        allow_ctrl_c();
+        assert_eq!(blocked(), []);
+    }
+}
