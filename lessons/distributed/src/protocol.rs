@@ -346,6 +346,50 @@ mod tests {
         assert_eq!(read_frame(&mut Cursor::new(wire), 256).unwrap().len(), 256);
     }
 
+    /// The limit the documentation promises: a peer may send 64 KiB, no more.
+    #[test]
+    fn an_authenticated_peer_may_send_64_kib() {
+        let mut wire = Vec::new();
+        write_frame(&mut wire, &vec![7u8; 65_536]).unwrap();
+        let frame = read_frame(&mut Cursor::new(wire), MAX_FRAME).unwrap();
+        assert_eq!(frame.len(), 65_536);
+        let too_large = 65_537_i32.to_be_bytes();
+        assert!(matches!(
+            read_frame(&mut &too_large[..], MAX_FRAME),
+            Err(Broken::TooLarge { .. })
+        ));
+    }
+
+    /// A reader whose every other read is interrupted by a signal (EINTR)
+    /// before it reads anything, as a socket's read is when a signal handler
+    /// runs; the others read one byte.
+    struct Interrupted {
+        bytes: Cursor<Vec<u8>>,
+        reads: u32,
+    }
+
+    impl Read for Interrupted {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.reads += 1;
+            if self.reads % 2 == 1 {
+                return Err(io::ErrorKind::Interrupted.into());
+            }
+            self.bytes.read(&mut buf[..1])
+        }
+    }
+
+    /// An interrupted read is tried again: a signal is not a broken peer.
+    #[test]
+    fn an_interrupted_read_is_tried_again() {
+        let mut wire = Vec::new();
+        write_frame(&mut wire, b"hello").unwrap();
+        let mut reader = Interrupted {
+            bytes: Cursor::new(wire),
+            reads: 0,
+        };
+        assert_eq!(read_frame(&mut reader, 100).unwrap(), b"hello");
+    }
+
     #[test]
     fn a_closed_or_cut_stream_says_which() {
         let empty: &[u8] = b"";
