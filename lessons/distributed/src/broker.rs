@@ -233,13 +233,11 @@ fn is_wrong_password(e: &RedisError) -> bool {
         || matches!(e.code(), Some("WRONGPASS" | "NOAUTH"))
 }
 
-/// The kinds of error that connecting again may cure.
+/// The kinds of error that connecting again may cure: any I/O error (the
+/// connection refused, dropped or timed out are all I/O errors to redis-rs),
+/// and a restarted server still reading its data.
 fn is_lost_connection(e: &RedisError) -> bool {
-    e.is_io_error()
-        || e.is_connection_refusal()
-        || e.is_connection_dropped()
-        || e.is_timeout()
-        || e.code() == Some("LOADING") // a restarted server reading its data
+    e.is_io_error() || e.code() == Some("LOADING")
 }
 
 // ANCHOR_END: connection
