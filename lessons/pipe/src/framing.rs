@@ -67,3 +67,46 @@ pub fn read_frames() -> io::Result<()> {
     Ok(())
 }
 // ANCHOR_END: framing
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MESSAGES: [&str; 3] = ["42", "", "hello"];
+
+    /// A stream that fails, as a read from a broken device would.
+    struct Failing;
+
+    impl Read for Failing {
+        fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+            Err(io::Error::other("the device failed"))
+        }
+    }
+
+    #[test]
+    fn messages_come_back_whole_and_then_the_end() {
+        let mut stream = Vec::new();
+        for message in MESSAGES {
+            write_frame(&mut stream, message.as_bytes()).unwrap();
+        }
+        let mut input = stream.as_slice();
+        for message in MESSAGES {
+            let frame = read_frame(&mut input).unwrap();
+            assert_eq!(frame.as_deref(), Some(message.as_bytes()));
+        }
+        assert_eq!(read_frame(&mut input).unwrap(), None);
+    }
+
+    /// Only an end between two messages is the end: a message cut short, or a
+    /// stream that fails, is an error.
+    #[test]
+    fn a_cut_message_or_a_failing_stream_is_an_error() {
+        let mut stream = Vec::new();
+        write_frame(&mut stream, b"hello").unwrap();
+        let mut cut = &stream[..stream.len() - 1];
+        let err = read_frame(&mut cut).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof);
+        let err = read_frame(&mut Failing).unwrap_err();
+        assert_eq!(err.to_string(), "the device failed");
+    }
+}

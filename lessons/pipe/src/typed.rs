@@ -124,3 +124,36 @@ fn accept_within(
     }
 }
 // ANCHOR_END: accept_within
+
+#[cfg(test)]
+mod tests {
+    use std::process::{Command, Stdio};
+
+    use super::*;
+
+    /// The worker's message may come late: `accept_within` waits for it, up to
+    /// the timeout. Here a thread of the test connects, after a pause; the
+    /// worker, which is only watched, is `cat`, reading a pipe for ever.
+    #[test]
+    fn accept_within_waits_for_a_late_connection() {
+        let (server, name) = IpcOneShotServer::<Message>::new().unwrap();
+        let mut cat = Command::new("cat");
+        cat.stdin(Stdio::piped()).stdout(Stdio::null());
+        let mut worker = Worker::start(cat);
+        let late = thread::spawn({
+            let name = name.clone();
+            // Longer than accept_within's first look, so that one giving up
+            // too early would show; the test passes however long it takes.
+            move || -> io::Result<()> {
+                thread::sleep(Duration::from_millis(200));
+                let sender = IpcSender::<Message>::connect(name)?;
+                sender
+                    .send((1, None, "late".into()))
+                    .map_err(io::Error::other)
+            }
+        });
+        let (_, message) = accept_within(server, &name, &mut worker, PATIENCE).unwrap();
+        assert_eq!(message, (1, None, "late".to_owned()));
+        late.join().unwrap().unwrap();
+    }
+}

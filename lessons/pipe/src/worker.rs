@@ -114,3 +114,57 @@ pub fn unblock_sigint() -> nix::Result<()> {
     pthread_sigmask(SigmaskHow::SIG_UNBLOCK, Some(&sigint()), None)
 }
 // ANCHOR_END: sigint
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::process::Stdio;
+
+    use super::*;
+
+    fn sigint_blocked() -> bool {
+        let mask = SigSet::thread_get_mask().expect("the thread's signal mask");
+        mask.contains(Signal::SIGINT)
+    }
+
+    /// A worker dropped while it runs is killed and reaped: its pid names no
+    /// process any more, not even a zombie.
+    #[test]
+    fn a_dropped_worker_is_killed_and_reaped() {
+        // cat reads a pipe that nobody writes to: it would run for ever.
+        let mut cat = Command::new("cat");
+        cat.stdin(Stdio::piped()).stdout(Stdio::null());
+        let worker = Worker::start(cat);
+        let proc = format!("/proc/{}", worker.child.id());
+        assert!(Path::new(&proc).exists(), "{proc} is not there");
+        drop(worker);
+        assert!(!Path::new(&proc).exists(), "{proc} is still there");
+    }
+
+    /// Each guard restores the mask it found: SIGINT stays blocked until the
+    /// outermost guard is dropped. A thread of its own: a mask is per thread.
+    #[test]
+    fn sigint_is_blocked_until_the_outermost_guard_is_dropped() {
+        thread::spawn(|| {
+            assert!(!sigint_blocked(), "blocked before");
+            let outer = block_sigint();
+            drop(block_sigint());
+            assert!(sigint_blocked(), "unblocked by the inner guard");
+            drop(outer);
+            assert!(!sigint_blocked(), "still blocked after the outer guard");
+        })
+        .join()
+        .unwrap();
+    }
+
+    #[test]
+    fn unblock_sigint_undoes_the_block() {
+        thread::spawn(|| {
+            let _blocked = block_sigint(); // as a worker inherits it
+            unblock_sigint().unwrap();
+            assert!(!sigint_blocked());
+        })
+        .join()
+        .unwrap();
+    }
+}

@@ -119,3 +119,17 @@ pub fn put_get() -> Result<(), String> {
     Ok(())
 }
 // ANCHOR_END: put_get
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_error_says_what_failed_and_why() {
+        let out_of_descriptors = std::io::Error::from_raw_os_error(nix::libc::EMFILE);
+        assert_eq!(
+            io_error(out_of_descriptors),
+            "cannot make a channel: Too many open files (os error 24)"
+        );
+    }
+}

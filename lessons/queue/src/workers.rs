@@ -56,7 +56,7 @@ impl Worker {
             .map_err(|e| format!("cannot start the {role}: {e}"))?;
         // From here on, dropping `worker` kills and reaps the child.
         let mut worker = Worker { role, child };
-        let mailbox = worker.accept(server, name)?;
+        let mailbox = worker.accept(server, name, PATIENCE)?;
         mailbox
             .send(arguments)
             .map_err(|e| format!("cannot hand the {role} its arguments: {e}"))?;
@@ -74,6 +74,7 @@ impl Worker {
         &mut self,
         server: IpcOneShotServer<IpcSender<A>>,
         name: String,
+        patience: Duration,
     ) -> Result<IpcSender<A>, String>
     where
         A: Serialize + DeserializeOwned + Send + 'static,
@@ -83,7 +84,7 @@ impl Worker {
             let outcome = server.accept().map(|(_, mailbox)| mailbox);
             accepted_tx.send(outcome.map_err(|e| e.to_string())).ok();
         });
-        let deadline = Instant::now() + PATIENCE;
+        let deadline = Instant::now() + patience;
         let mut gave_up = None;
         let outcome = loop {
             match accepted.recv_timeout(POLL) {
@@ -99,7 +100,7 @@ impl Worker {
             gave_up = match self.child.try_wait() {
                 Ok(Some(status)) => Some(format!("ended before it connected ({status})")),
                 Ok(None) if Instant::now() > deadline => {
-                    Some(format!("did not connect within {PATIENCE:?}"))
+                    Some(format!("did not connect within {patience:?}"))
                 }
                 Ok(None) => None,
                 Err(e) => Some(format!("cannot be watched: {e}")),
@@ -127,7 +128,11 @@ impl Worker {
     /// Python: `p.join()`, with a bound: a child that has not ended after
     /// `PATIENCE` is killed and reported.
     pub fn join(&mut self) -> Result<ExitStatus, String> {
-        let deadline = Instant::now() + PATIENCE;
+        self.join_within(PATIENCE)
+    }
+
+    fn join_within(&mut self, patience: Duration) -> Result<ExitStatus, String> {
+        let deadline = Instant::now() + patience;
         loop {
             match self.child.try_wait() {
                 Ok(Some(status)) => return Ok(status),
@@ -256,3 +261,105 @@ impl Drop for HoldCtrlC {
     }
 }
 // ANCHOR_END: ctrl_c
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::process::{Command, Stdio};
+
+    use nix::sys::signal::kill;
+    use nix::unistd::Pid;
+
+    use super::*;
+
+    /// A worker whose child never connects and never ends by itself: `cat`,
+    /// reading a pipe that the `Worker` holds open and never writes to.
+    fn never_ending() -> Worker {
+        let child = Command::new("cat")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start cat");
+        Worker { role: "cat", child }
+    }
+
+    /// Runs `wait` on the worker in a thread, then drops the worker. A wait
+    /// that has not returned within 10 s never will: the test kills the child
+    /// (its own), which makes the wait return, and fails.
+    fn bounded<T: Send + 'static>(
+        mut worker: Worker,
+        wait: impl FnOnce(&mut Worker) -> T + Send + 'static,
+    ) -> (T, u32) {
+        let pid = worker.child.id();
+        let (done_tx, done) = mpsc::channel();
+        let waiter = thread::spawn(move || {
+            let outcome = wait(&mut worker);
+            drop(worker);
+            done_tx.send(outcome).ok();
+        });
+        let outcome = done.recv_timeout(Duration::from_secs(10));
+        if outcome.is_err() {
+            kill(Pid::from_raw(pid as i32), Signal::SIGKILL).ok();
+        }
+        waiter.join().expect("the waiting thread panicked");
+        (outcome.expect("the wait did not return within 10 s"), pid)
+    }
+
+    /// Reaped: the pid names no process any more, not even a zombie.
+    #[track_caller]
+    fn assert_reaped(pid: u32) {
+        let proc = format!("/proc/{pid}");
+        assert!(!Path::new(&proc).exists(), "{proc} is still there");
+    }
+
+    #[test]
+    fn accept_gives_up_on_a_child_that_does_not_connect_in_time() {
+        let (server, name) = IpcOneShotServer::<IpcSender<u8>>::new().unwrap();
+        let patience = Duration::from_millis(50);
+        let (outcome, pid) = bounded(never_ending(), move |worker| {
+            worker.accept(server, name, patience).map(drop)
+        });
+        assert_eq!(outcome.unwrap_err(), "the cat did not connect within 50ms");
+        assert_reaped(pid);
+    }
+
+    #[test]
+    fn join_kills_and_reaps_a_child_that_does_not_end_in_time() {
+        let patience = Duration::from_millis(50);
+        let (outcome, pid) =
+            bounded(never_ending(), move |worker| worker.join_within(patience));
+        assert_eq!(outcome.unwrap_err(), "the cat hung; killed it");
+        assert_reaped(pid);
+    }
+
+    fn sigint_blocked() -> bool {
+        let mask = SigSet::thread_get_mask().expect("the thread's signal mask");
+        mask.contains(Signal::SIGINT)
+    }
+
+    /// Each test has a thread of its own: a signal mask belongs to a thread.
+    #[test]
+    fn hold_ctrl_c_blocks_sigint_until_it_is_dropped() {
+        thread::spawn(|| {
+            assert!(!sigint_blocked(), "blocked before");
+            let held = HoldCtrlC::new();
+            assert!(sigint_blocked(), "not blocked while held");
+            drop(held);
+            assert!(!sigint_blocked(), "still blocked after the drop");
+        })
+        .join()
+        .unwrap();
+    }
+
+    #[test]
+    fn release_ctrl_c_unblocks_sigint() {
+        thread::spawn(|| {
+            // As a child starts: with SIGINT blocked, inherited from its parent.
+            let _held = HoldCtrlC::new();
+            release_ctrl_c();
+            assert!(!sigint_blocked());
+        })
+        .join()
+        .unwrap();
+    }
+}

@@ -156,3 +156,31 @@ pub fn follow(
     Ok((taken, written))
 }
 // ANCHOR_END: follow
+
+#[cfg(test)]
+mod tests {
+    use ipc_channel::ipc;
+
+    use super::*;
+
+    /// Receipts for `took`, their sending end already hung up.
+    fn hung_up_after(took: &[&str]) -> IpcReceiver<Receipt> {
+        let (receipts_tx, receipts) = ipc::channel().unwrap();
+        for &item in took {
+            let written_out = vec![item.to_owned()];
+            let took = Some(item.to_owned());
+            receipts_tx.send(Receipt { took, written_out }).unwrap();
+        }
+        receipts
+    }
+
+    /// A reader that hangs up before it has taken `count` items has stopped
+    /// too early; for `None`, hanging up is the end that `follow` waits for.
+    #[test]
+    fn follow_accepts_a_hang_up_only_when_it_waits_for_one() {
+        let early = follow(&hung_up_after(&["A"]), Some(2)).unwrap_err();
+        assert!(early.starts_with("the reader stopped reporting"), "{early}");
+        let (taken, written) = follow(&hung_up_after(&["A"]), None).unwrap();
+        assert_eq!((taken, written), (items(&["A"]), items(&["A"])));
+    }
+}
