@@ -286,13 +286,22 @@ impl Process {
     /// SIGTERM (Redis shuts down cleanly), a bounded wait, SIGKILL if need be;
     /// then the process is reaped and its folder removed.
     fn stop(mut self) {
-        let pid = Pid::from_raw(self.child.id() as i32);
-        kill(pid, Signal::SIGTERM).ok(); // Redis: SHUTDOWN
+        // Only a child not yet reaped still owns its pid: a reaped one's may
+        // be another process's by now.
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let pid = Pid::from_raw(self.child.id() as i32);
+            kill(pid, Signal::SIGTERM).ok(); // Redis: SHUTDOWN
+        }
         let deadline = Instant::now() + STOP_LIMIT;
         while matches!(self.child.try_wait(), Ok(None)) && Instant::now() < deadline {
             thread::sleep(Duration::from_millis(10));
         }
-        self.child.kill().ok(); // it has exited already, or it is SIGKILLed now
+        if matches!(self.child.try_wait(), Ok(None)) {
+            eprintln!(
+                "warning: redis-server did not exit within {STOP_LIMIT:?}: killed it"
+            );
+            self.child.kill().ok();
+        }
         self.child.wait().ok(); // reaped: no zombie
         if let Err(e) = std::fs::remove_dir_all(&self.dir) {
             eprintln!("warning: cannot remove {}: {e}", self.dir.display());
