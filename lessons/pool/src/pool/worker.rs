@@ -6,7 +6,7 @@
 //! is this same program started again, and the two queues are `ipc-channel`s.
 
 use std::io;
-use std::process::{Child, ExitCode, Stdio};
+use std::process::{Child, Command, ExitCode, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -102,11 +102,20 @@ pub(super) struct Started<J: Job> {
 // ANCHOR: start_worker
 /// Starts one worker process and waits, with a bound, until it has connected.
 pub(super) fn start_worker<J: Job>() -> io::Result<Started<J>> {
+    start_worker_as::<J>(shared::worker::command(J::ROLE), STARTUP_TIMEOUT)
+}
+
+/// `start_worker`, the worker's command and the bound given (the tests start
+/// programs that never connect).
+fn start_worker_as<J: Job>(
+    mut command: Command,
+    patience: Duration,
+) -> io::Result<Started<J>> {
     // Held until the worker has connected or is gone: meanwhile the server's
     // socket exists in TMPDIR, and Ctrl-C must not end the program then.
     let mut workers = WORKERS.lock();
     let (server, name) = IpcOneShotServer::<FromWorker<J>>::new()?;
-    let mut child = shared::worker::command(J::ROLE)
+    let mut child = command
         .env(SERVER_VAR, &name)
         .stdin(Stdio::null())
         .spawn()?;
@@ -115,7 +124,7 @@ pub(super) fn start_worker<J: Job>() -> io::Result<Started<J>> {
     // thread of its own while this one watches the worker.
     let (accepted_tx, accepted) = crossbeam_channel::bounded(1);
     thread::spawn(move || accepted_tx.send(server.accept().ok()));
-    let deadline = Instant::now() + STARTUP_TIMEOUT;
+    let deadline = Instant::now() + patience;
     let hello = loop {
         match accepted.recv_timeout(Duration::from_millis(10)) {
             Ok(hello) => break hello,
@@ -155,9 +164,45 @@ fn has_exited(child: &mut Child) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::process::Command;
+    use std::sync::mpsc;
 
     use super::*;
+    use crate::jobs::Calc;
+
+    /// Runs `start` on a thread of its own, and fails the test instead of
+    /// hanging it if `start` has not returned within 10 s.
+    fn within_10_s<T: Send + 'static>(start: impl FnOnce() -> T + Send + 'static) -> T {
+        let (done_tx, done) = mpsc::channel();
+        thread::spawn(move || done_tx.send(start()));
+        let done = done.recv_timeout(Duration::from_secs(10));
+        done.expect("start_worker did not return within 10 s")
+    }
+
+    /// A worker that never connects is given up once its time is up, and is
+    /// killed and reaped.
+    #[test]
+    fn a_worker_that_never_connects_is_given_up() {
+        let mut sleeper = Command::new("sleep");
+        sleeper.arg("60");
+        let patience = Duration::from_millis(100);
+        let started = within_10_s(move || start_worker_as::<Calc>(sleeper, patience));
+        let error = started.err().expect("it never connected").to_string();
+        assert!(
+            error.starts_with("a worker failed to start (signal: 9"),
+            "{error}"
+        );
+    }
+
+    /// A worker that ends without connecting is given up at once, not after
+    /// its time is up (here a minute).
+    #[test]
+    fn a_worker_that_ends_is_given_up_at_once() {
+        let patience = Duration::from_secs(60);
+        let started =
+            within_10_s(move || start_worker_as::<Calc>(Command::new("true"), patience));
+        let error = started.err().expect("it never connected").to_string();
+        assert_eq!(error, "a worker failed to start (exit status: 0)");
+    }
 
     /// A child that has ended has exited (once it ends: we look until it has,
     /// as start_worker does); one still running has not.
