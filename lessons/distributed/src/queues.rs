@@ -392,6 +392,17 @@ mod tests {
         });
     }
 
+    /// A take on an empty queue waits its whole time for a task before it
+    /// says Empty. (A lower bound only, which no busy machine can break.)
+    #[test]
+    fn an_empty_take_waits_its_time() {
+        let (queue, _results) = queue();
+        let wait = Duration::from_millis(50);
+        let asked = Instant::now();
+        assert_eq!(queue.take(1, wait), Taken::Empty);
+        assert!(asked.elapsed() >= wait, "{:?}", asked.elapsed());
+    }
+
     /// A loan whose holder says nothing ends with its lease, and the task
     /// goes to another worker; a renewed one lasts a lease from the renewal.
     #[test]
