@@ -23,6 +23,9 @@ mod boundary;
 mod info;
 /// `join()`, `join(timeout)`, and why no process can join itself.
 mod join;
+/// What needs Linux, done another way on the other systems.
+#[cfg(not(target_os = "linux"))]
+mod not_linux;
 /// A parent that ends before its child: the orphan and its subreaper.
 mod orphan;
 /// Starting this program again as a worker: `process` and `start_worker`.

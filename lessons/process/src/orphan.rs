@@ -107,9 +107,8 @@ fn reap_orphan() -> String {
     }
 }
 
-/// Without a subreaper (macOS), launchd (pid 1) adopts the orphan and reaps it.
+// Elsewhere (macOS), with no subreaper, launchd adopts the orphan and reaps
+// it: see not_linux.rs.
 #[cfg(not(target_os = "linux"))]
-fn reap_orphan() -> String {
-    "no subreaper on this system: launchd adopts the orphan and reaps it".to_owned()
-}
+use crate::not_linux::reap_orphan;
 // ANCHOR_END: reap_orphan
