@@ -413,7 +413,10 @@ mod tests {
         assert_eq!(queue.take(1, NOW), Taken::Task(a));
         assert_eq!(queue.take(2, NOW), Taken::Task(b));
         let later = Instant::now();
-        assert!(!queue.renew_at(2, a.id, later + LEASE / 2), "a is worker 1's");
+        assert!(
+            !queue.renew_at(2, a.id, later + LEASE / 2),
+            "a is worker 1's"
+        );
         assert!(queue.renew(2, b.id), "b is worker 2's");
         assert!(queue.renew_at(2, b.id, later + LEASE / 2));
         assert_eq!(
