@@ -444,6 +444,52 @@ mod tests {
         most_per_worker: MOST_PER_WORKER,
     };
 
+    /// At most `most` in at once; each one out makes room for another.
+    #[test]
+    fn a_counter_lets_in_at_most_its_most() {
+        let counter = Arc::new(Counter::default());
+        let first = counter.try_enter(2).expect("room for 2");
+        let second = counter.try_enter(2).expect("room for 2");
+        assert!(counter.try_enter(2).is_none(), "a third of 2");
+        drop(first);
+        let third = counter.try_enter(2).expect("room for the one that left");
+        drop((second, third));
+        assert_eq!(*counter.count.lock(), 0);
+    }
+
+    /// While one is in, `wait_for_zero` waits its whole time (a lower bound,
+    /// which no busy machine can break); once the last one leaves, it returns
+    /// at once, long before its time (here a minute) is up.
+    #[test]
+    fn wait_for_zero_waits_until_the_last_one_leaves() {
+        let counter = Arc::new(Counter::default());
+        let inside = counter.try_enter(1).expect("room for 1");
+        let limit = Duration::from_millis(50);
+        let asked = Instant::now();
+        counter.wait_for_zero(limit);
+        assert!(
+            asked.elapsed() >= limit,
+            "returned after {:?}",
+            asked.elapsed()
+        );
+
+        let (done_tx, done) = crossbeam_channel::bounded(1);
+        let waiter = {
+            let counter = counter.clone();
+            thread::spawn(move || {
+                counter.wait_for_zero(Duration::from_secs(60));
+                done_tx.send(()).ok();
+            })
+        };
+        // Most likely waiting by now; if not, it finds zero and returns, which
+        // passes too: the pause only lets a missing wake-up show.
+        thread::sleep(Duration::from_millis(100));
+        drop(inside);
+        let woken = done.recv_timeout(Duration::from_secs(10));
+        assert!(woken.is_ok(), "still waiting 10 s after the last one left");
+        waiter.join().unwrap();
+    }
+
     /// A manager on a free port with `numbers` as its tasks, all put.
     fn manager_with(numbers: &[u64]) -> (Manager, String, AuthKey) {
         let key = AuthKey::new("key").unwrap();
