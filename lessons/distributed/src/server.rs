@@ -572,6 +572,27 @@ mod tests {
         manager.shutdown();
     }
 
+    /// A worker of the Python dialect may hold two tasks and answer them in
+    /// any order: each answer goes with its own task.
+    #[test]
+    fn a_python_worker_answers_its_tasks_in_any_order() {
+        let (manager, address, key) = manager_with(&[3, 4]);
+        let (mut worker, _) =
+            RemoteQueues::connect(&address, &key, Dialect::Python).unwrap();
+        let (first, second) = (task_of(&mut worker), task_of(&mut worker));
+        for (id, n) in [second, first] {
+            worker.put(id, n * n).unwrap();
+        }
+        let mut recorded: Vec<(u64, u64)> = (0..2)
+            .map(|_| manager.result_queue().recv_timeout(WAIT).unwrap())
+            .map(|done| (done.task.n, done.square))
+            .collect();
+        recorded.sort();
+        assert_eq!(recorded, [(3, 9), (4, 16)]);
+        drop(worker); // gone, so shutdown has no one to wait for
+        manager.shutdown();
+    }
+
     /// A client that takes tasks and sits on them gets no more than its
     /// share; when its leases run out, its tasks go to a worker that works,
     /// and its late answers are refused. Every result is there once.
