@@ -569,6 +569,7 @@ mod tests {
         assert_eq!((done.task.n, done.square), (n, n * n));
         assert!(matches!(honest.get(WAIT), Ok(Got::Empty)));
         assert!(manager.result_queue().try_recv().is_err(), "recorded once");
+        drop(honest); // gone, so shutdown has no one to wait for
         manager.shutdown();
     }
 
