@@ -535,3 +535,26 @@ fn work_for(
 fn to_json(message: &impl serde::Serialize) -> String {
     serde_json::to_string(message).expect("a task or an outcome is always valid JSON")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A worker renews its lease every third of a lease while it works: for
+    /// 100 ms of work under a 30 ms lease, after 10, 20 ... 90 ms (the last
+    /// 10 ms end the work). The count, not the time, is checked.
+    #[test]
+    fn work_renews_the_lease_every_third_of_a_lease() {
+        let mut renewals = 0;
+        work_for(
+            Duration::from_millis(100),
+            Duration::from_millis(30),
+            || {
+                renewals += 1;
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(renewals, 9);
+    }
+}

@@ -247,6 +247,30 @@ fn a_stalled_worker_loses_its_task_when_its_lease_runs_out() {
     assert!(stalled.1.contains(&"stalled: worker exit.".to_owned()));
 }
 
+/// A worker that works longer than its lease (4 s of work, a lease of 3 s)
+/// but renews it keeps its task: nothing goes back on the queue. (It renews
+/// every second; only a worker stalled for 2 s would lose the task.)
+#[test]
+fn a_worker_that_renews_its_lease_keeps_its_task() {
+    if !redis_server_installed() {
+        return;
+    }
+    let redis = TestRedis::start();
+    let mut manager =
+        manager(&redis, &["--workers", "0", "--lease", "3", "--tasks", "1"]);
+    manager.wait_for("Try get results...");
+    let slow = worker(&redis, "slow", "4");
+    let outcome = manager.finish(PATIENCE);
+    assert_success(&outcome);
+    assert_every_result_exactly_once(&outcome.1);
+    let requeued = outcome
+        .1
+        .iter()
+        .find(|l| l.contains("goes back on the queue"));
+    assert_eq!(requeued, None, "{:?}", outcome.1);
+    assert_success(&slow.finish(PATIENCE));
+}
+
 /// Exactly once is the manager's: a result for a task already answered, a
 /// wrong square (the task is sent again), a result for no task of the job,
 /// and JSON that is no result, all pushed by the test itself, are ignored.
