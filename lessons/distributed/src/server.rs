@@ -573,6 +573,41 @@ mod tests {
         manager.shutdown();
     }
 
+    /// A peer that never answers its challenge is hung up on once its time
+    /// is up (2 s): it keeps no place in the waiting room for ever.
+    #[test]
+    fn a_silent_peer_is_hung_up_on() {
+        let (manager, address, _) = manager_with(&[]);
+        let mut silent = std::net::TcpStream::connect(&address).unwrap();
+        silent
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut received = Vec::new();
+        let ended = io::Read::read_to_end(&mut silent, &mut received);
+        assert!(ended.is_ok(), "not hung up on within 10 s: {ended:?}");
+        assert!(!received.is_empty(), "no challenge came");
+        manager.shutdown();
+    }
+
+    /// Only a task's holder may renew its lease: a renewal of any other task
+    /// breaks the rules, and the worker is dropped.
+    #[test]
+    fn a_worker_renews_only_the_tasks_it_holds() {
+        let (manager, address, key) = manager_with(&[3, 4]);
+        let connect = || {
+            RemoteQueues::connect(&address, &key, Dialect::Json)
+                .unwrap()
+                .0
+        };
+        let (mut holder, mut other) = (connect(), connect());
+        let (id, _) = task_of(&mut holder);
+        holder.renew(id).expect("the holder renews");
+        let refused = other.renew(id).expect_err("not the holder");
+        assert!(refused.contains("lost the manager"), "{refused}");
+        drop((holder, other));
+        manager.shutdown();
+    }
+
     /// A worker of the Python dialect may hold two tasks and answer them in
     /// any order: each answer goes with its own task.
     #[test]
