@@ -292,11 +292,13 @@ mod tests {
                     garbage \u{FFFD}\u{FFFD}\n\
                     done  lock/lost_updates  \n\
                     current queue/wait_for_both\n\
+                    current queue/\n\
                     done queue/wait_fo";
         let progress = Progress::parse(text);
         assert!(progress.is_done("join/wait_for_both"), "CRLF line ends");
         assert!(progress.is_done("lock/lost_updates"), "extra spaces");
         assert_eq!(progress.done_count(&ids()), 2);
+        // A later `current` line that names no exercise does not count.
         assert_eq!(progress.current.as_deref(), Some("queue/wait_for_both"));
         assert!(!progress.is_done("lock/"));
     }
