@@ -172,6 +172,7 @@ mod tests {
         assert_eq!(typed("g lx\x7fock\r"), ["g lock"]);
         assert!(typed("g lock").is_empty());
         assert_eq!(typed("g lo\x1bck\r"), ["g lock"], "Esc is no letter");
+        assert_eq!(typed("g lo\x01ck\r"), ["g lock"], "nor is Ctrl-A");
     }
 
     #[test]
