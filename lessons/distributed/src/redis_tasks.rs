@@ -8,7 +8,6 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::thread;
 use std::time::{Duration, Instant};
 
 use shared::say;
@@ -425,7 +424,8 @@ pub fn redis_worker(url: &str, name: &str, pause: Duration) -> Result<(), String
         let square = n
             .checked_mul(n)
             .ok_or_else(|| format!("task {n} is too large to square"))?;
-        work_for(pause, lease, || renew(&mut broker, &alive, lease))?; // Python: time.sleep(1)
+        // Python: time.sleep(1)
+        tasks::work_renewing(pause, lease, || renew(&mut broker, &alive, lease))?;
         // ANCHOR_END: worker
         // ANCHOR: acknowledge
         let outcome = Outcome {
@@ -514,47 +514,8 @@ fn renew(broker: &mut Broker, alive: &str, lease: Duration) -> Result<(), String
     })
 }
 
-/// Works for `pause`, renewing the lease three times a lease, so that the
-/// manager knows we are still at it.
-fn work_for(
-    pause: Duration,
-    lease: Duration,
-    mut renew: impl FnMut() -> Result<(), String>,
-) -> Result<(), String> {
-    let mut left = pause;
-    while left > lease / 3 {
-        thread::sleep(lease / 3);
-        left -= lease / 3;
-        renew()?;
-    }
-    thread::sleep(left);
-    Ok(())
-}
 // ANCHOR_END: lease
 
 fn to_json(message: &impl serde::Serialize) -> String {
     serde_json::to_string(message).expect("a task or an outcome is always valid JSON")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A worker renews its lease every third of a lease while it works: for
-    /// 100 ms of work under a 30 ms lease, after 10, 20 ... 90 ms (the last
-    /// 10 ms end the work). The count, not the time, is checked.
-    #[test]
-    fn work_renews_the_lease_every_third_of_a_lease() {
-        let mut renewals = 0;
-        work_for(
-            Duration::from_millis(100),
-            Duration::from_millis(30),
-            || {
-                renewals += 1;
-                Ok(())
-            },
-        )
-        .unwrap();
-        assert_eq!(renewals, 9);
-    }
 }

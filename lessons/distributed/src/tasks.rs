@@ -191,11 +191,21 @@ fn work_for(
         thread::sleep(pause); // a manager without leases: nothing to renew
         return Ok(());
     };
+    work_renewing(pause, lease, || queues.renew(id))
+}
+
+/// Works for `pause`, calling `renew` every third of `lease` meanwhile. (The
+/// Redis worker renews its lease the same way.)
+pub fn work_renewing(
+    pause: Duration,
+    lease: Duration,
+    mut renew: impl FnMut() -> Result<(), String>,
+) -> Result<(), String> {
     let mut left = pause;
     while left > lease / 3 {
         thread::sleep(lease / 3);
         left -= lease / 3;
-        queues.renew(id)?;
+        renew()?;
     }
     thread::sleep(left);
     Ok(())
@@ -231,3 +241,26 @@ fn draw(rng: &mut impl RngExt, numbers: &mut Vec<u64>, count: usize) {
     numbers.extend((0..count).map(|_| rng.random_range(0..=10_000)));
 }
 // ANCHOR_END: numbers
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A worker renews its lease every third of a lease while it works: for
+    /// 100 ms of work under a 30 ms lease, after 10, 20 ... 90 ms (the last
+    /// 10 ms end the work). The count, not the time, is checked.
+    #[test]
+    fn work_renews_the_lease_every_third_of_a_lease() {
+        let mut renewals = 0;
+        work_renewing(
+            Duration::from_millis(100),
+            Duration::from_millis(30),
+            || {
+                renewals += 1;
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(renewals, 9);
+    }
+}
