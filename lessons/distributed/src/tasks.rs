@@ -201,10 +201,10 @@ pub fn work_renewing(
     lease: Duration,
     mut renew: impl FnMut() -> Result<(), String>,
 ) -> Result<(), String> {
-    let mut left = pause;
-    while left > lease / 3 {
-        thread::sleep(lease / 3);
-        left -= lease / 3;
+    let (round, mut left) = (lease / 3, pause);
+    while left > round {
+        thread::sleep(round);
+        left -= round;
         renew()?;
     }
     thread::sleep(left);
