@@ -16,7 +16,7 @@ const CONNECT_LIMIT: Duration = Duration::from_secs(5);
 const HANDSHAKE_LIMIT: Duration = Duration::from_secs(5);
 /// How long a worker keeps trying to get in when the manager is busy or not
 /// there yet, waiting twice as long after each try, from 100 ms to 2 s.
-const KEEP_TRYING: Duration = Duration::from_secs(20);
+pub const KEEP_TRYING: Duration = Duration::from_secs(20);
 /// How much longer than the wait it asked for the manager may take to
 /// answer a `get`, and how long it may take to acknowledge a result. A
 /// manager that says nothing for longer is taken for gone.
@@ -76,16 +76,17 @@ impl RemoteQueues {
     // ANCHOR: connect
     /// Python: `m = QueueManager(address=..., authkey=...); m.connect()`,
     /// tried again, after a pause that doubles each time, for as long as the
-    /// manager is busy or not there (`KEEP_TRYING`); `tried_again` hears each
+    /// manager is busy or not there (`keep_trying`); `tried_again` hears each
     /// failure. A wrong key is not tried again. Returns the form of the
     /// handshake we answered the manager's challenge in.
     pub fn connect_patiently(
         manager: &str,
         key: &AuthKey,
         dialect: Dialect,
+        keep_trying: Duration,
         mut tried_again: impl FnMut(&str, Duration),
     ) -> Result<(RemoteQueues, Form), String> {
-        let give_up = Instant::now() + KEEP_TRYING;
+        let give_up = Instant::now() + keep_trying;
         let mut pause = Duration::from_millis(100);
         loop {
             match RemoteQueues::connect(manager, key, dialect) {
@@ -331,36 +332,44 @@ mod tests {
         let key = AuthKey::new("abc").unwrap();
         let address = free_address();
         let mut manager = None;
-        let (mut queues, _) =
-            RemoteQueues::connect_patiently(&address, &key, Dialect::Json, |why, _| {
+        let (mut queues, _) = RemoteQueues::connect_patiently(
+            &address,
+            &key,
+            Dialect::Json,
+            KEEP_TRYING,
+            |why, _| {
                 assert!(why.contains("cannot connect to the manager"), "{why}");
                 if manager.is_none() {
                     let listener = TcpListener::bind(&address).unwrap();
                     manager = Some(serve(listener, vec![ToWorker::Ack { id: 1 }]));
                 }
-            })
-            .expect("the worker got in once the manager started");
+            },
+        )
+        .expect("the worker got in once the manager started");
         assert_eq!(queues.put(1, 1), Ok(()));
         manager.unwrap().join().unwrap();
     }
 
-    /// With no manager at all, the worker gives up after `KEEP_TRYING`
-    /// (20 s), having tried again with pauses that double.
+    /// With no manager at all, the worker gives up when it has kept trying
+    /// for long enough (20 s in the lesson, 3 s here), having tried again
+    /// with pauses that double.
     #[test]
     fn a_worker_gives_up_on_a_manager_that_never_comes() {
         let key = AuthKey::new("abc").unwrap();
+        let keep_trying = Duration::from_secs(3);
         let mut pauses = Vec::new();
         let gave_up = RemoteQueues::connect_patiently(
             &free_address(),
             &key,
             Dialect::Json,
+            keep_trying,
             |_, pause| pauses.push(pause),
         );
         let why = gave_up.err().expect("connected to nothing");
         assert!(why.contains("cannot connect to the manager"), "{why}");
         assert_eq!(pauses[..3], [100, 200, 400].map(Duration::from_millis));
         let waited: Duration = pauses.iter().sum();
-        assert!(waited < KEEP_TRYING, "paused {waited:?} in all");
+        assert!(waited < keep_trying, "paused {waited:?} in all");
     }
 
     /// An acknowledgement or a renewal for another task than the one we

@@ -16,7 +16,7 @@ use shared::say;
 
 use crate::auth::AuthKey;
 use crate::cli::{AUTHKEY_VAR, TaskArgs};
-use crate::client::{Dialect, Got, RemoteQueues};
+use crate::client::{Dialect, Got, KEEP_TRYING, RemoteQueues};
 use crate::demo;
 use crate::queues::Loans;
 use crate::server::{MOST_PER_WORKER, Manager};
@@ -147,10 +147,15 @@ pub fn task_worker(
     say!("{name}: Connect to server {manager}...");
     // Python: m = QueueManager(address=(server_addr, 5000), authkey=b'abc')
     // Python: m.connect()
-    let (mut queues, form) =
-        RemoteQueues::connect_patiently(manager, key, dialect, |why, pause| {
+    let (mut queues, form) = RemoteQueues::connect_patiently(
+        manager,
+        key,
+        dialect,
+        KEEP_TRYING,
+        |why, pause| {
             say!("{name}: {why}; trying again in {pause:?}");
-        })?;
+        },
+    )?;
     say!("{name}: connected, and each side proved it knows the authkey ({form})");
     loop {
         // Python: n = task.get(timeout=1)
