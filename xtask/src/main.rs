@@ -138,6 +138,10 @@ enum Task {
         /// the runs left in target/mutants.
         #[arg(long)]
         record_only: bool,
+        /// How many mutants to build and test at once (lesson distributed's
+        /// tests mostly wait, so 2 suits it on two cores).
+        #[arg(short, long, default_value_t = 1)]
+        jobs: u32,
     },
     /// Measure lesson async_io's crowds of waiting OS threads and tokio tasks
     /// (beside Python's threads and asyncio tasks) and write the table and the
@@ -192,7 +196,8 @@ fn main() -> ExitCode {
         Task::Mutants {
             packages,
             record_only,
-        } => mutants::mutants(&packages, record_only),
+            jobs,
+        } => mutants::mutants(&packages, record_only, jobs),
         Task::MeasureAsync {
             redraw: true, out, ..
         } => measure_async::redraw(out),

@@ -3,8 +3,8 @@
 //! emptied) and runs the package's tests on each change: a change no test
 //! notices is a test that does not bite.
 //!
-//! It runs every lesson package, `shared` and `xtask` (or the ones named),
-//! one package at a time, and writes a summary per package: mutants, caught,
+//! It runs every lesson package, `shared` and `xtask`'s runner (or the ones
+//! named), one package at a time, and writes a summary per package: mutants, caught,
 //! timeout, unviable, missed, and the share of viable mutants the tests
 //! catch (caught and timeout over all minus unviable). On two cores this
 //! takes hours, so `cargo xtask ci` does not run it.
@@ -67,10 +67,28 @@ impl Counts {
     }
 }
 
-/// Runs cargo-mutants on `packages` (all when empty), or only reads what
-/// earlier runs left in `target/mutants` (`record_only`), and writes the
-/// summary and the book's table.
-pub fn mutants(packages: &[String], record_only: bool) -> Result {
+/// xtask's files that a learner uses: the runner (`cargo xtask learn`) and
+/// the check of the exercises. The rest of xtask is the course's own
+/// tooling (the book's checks, the measurements, this file), whose work is
+/// checked where it lands: CI fails on a broken book, and a measurement's
+/// table is read in the book.
+const XTASK_RUNNER: [&str; 10] = [
+    "learn",
+    "exercises",
+    "list_view",
+    "screen",
+    "check_exercises",
+    "check_all",
+    "progress",
+    "keypress",
+    "keys",
+    "names",
+];
+
+/// Runs cargo-mutants on `packages` (all when empty), `jobs` mutants at a
+/// time, or only reads what earlier runs left in `target/mutants`
+/// (`record_only`), and writes the summary and the book's table.
+pub fn mutants(packages: &[String], record_only: bool, jobs: u32) -> Result {
     let packages = if packages.is_empty() {
         every_package()?
     } else {
@@ -80,7 +98,7 @@ pub fn mutants(packages: &[String], record_only: bool) -> Result {
     if !record_only {
         let program = cargo_mutants()?;
         for package in &packages {
-            run_on(&program, package)?;
+            run_on(&program, package, jobs)?;
         }
     }
     let mut all = Vec::new();
@@ -124,7 +142,7 @@ pub fn mutants(packages: &[String], record_only: bool) -> Result {
 }
 
 /// One package's run, into `target/mutants/PACKAGE`.
-fn run_on(program: &Path, package: &str) -> Result {
+fn run_on(program: &Path, package: &str, jobs: u32) -> Result {
     let root = workspace_root();
     let out = root.join("target/mutants").join(package);
     eprintln!("==> cargo mutants -p {package} (into {})", out.display());
@@ -134,12 +152,25 @@ fn run_on(program: &Path, package: &str) -> Result {
     Command::new(program)
         .args(["mutants", "--package", package])
         .args(["--minimum-test-timeout", MINIMUM_TIMEOUT_SECONDS])
-        .args(["--profile", "mutants", "--jobs", "1", "--output"])
+        .args(["--profile", "mutants", "--jobs", &jobs.to_string()])
+        .args(files_of(package))
+        .arg("--output")
         .arg(&out)
         .current_dir(&root)
         .status()
         .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
     Ok(())
+}
+
+/// The `--file` arguments that keep a run to the files that count: for
+/// xtask, its runner; for the lessons and shared, every file.
+fn files_of(package: &str) -> Vec<String> {
+    match package {
+        "xtask" => (XTASK_RUNNER.iter())
+            .flat_map(|name| ["--file".to_owned(), format!("xtask/src/{name}.rs")])
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// The page the appendix on goldens includes: one row per package, each
@@ -334,6 +365,22 @@ mod tests {
             "{table}"
         );
         assert!(table.contains("| shared | 110 | 0 | 0 | 110 | 0 | no viable mutant |"));
+    }
+
+    /// xtask is measured on its runner's files, each of which exists (a
+    /// file renamed would otherwise drop out of the run unnoticed); a
+    /// lesson on all its files.
+    #[test]
+    fn xtask_is_run_on_its_runner_only() {
+        let arguments = files_of("xtask");
+        assert_eq!(arguments.len(), 2 * XTASK_RUNNER.len());
+        for pair in arguments.chunks(2) {
+            assert_eq!(pair[0], "--file");
+            let file = workspace_root().join(&pair[1]);
+            assert!(file.is_file(), "{} is not a file", file.display());
+        }
+        assert!(arguments.contains(&"xtask/src/learn.rs".to_owned()));
+        assert_eq!(files_of("lesson-lock"), Vec::<String>::new());
     }
 
     #[test]

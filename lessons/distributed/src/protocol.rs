@@ -412,6 +412,28 @@ mod tests {
         ));
     }
 
+    /// A connection reset is not silence: it is reported as the error it is,
+    /// at once, and not waited out until the deadline. (A peer that closes
+    /// with bytes it never read resets the connection.)
+    #[test]
+    fn a_reset_connection_is_an_error_not_silence() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut ours = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (theirs, _) = listener.accept().unwrap();
+        ours.write_all(b"never read").unwrap();
+        // Wait until our bytes have arrived, so that closing resets.
+        assert_eq!(theirs.peek(&mut [0u8; 1]).unwrap(), 1);
+        drop(theirs);
+        let mut connection = Connection::new(ours).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        match connection.recv_bytes(100, deadline) {
+            Err(Broken::Io(err)) => {
+                assert_eq!(err.kind(), io::ErrorKind::ConnectionReset)
+            }
+            other => panic!("expected a reset, got {other:?}"),
+        }
+    }
+
     #[test]
     fn messages_are_plain_json() {
         let get = serde_json::to_string(&ToManager::Get { wait_ms: 1000 }).unwrap();
