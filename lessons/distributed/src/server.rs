@@ -629,6 +629,25 @@ mod tests {
         manager.shutdown();
     }
 
+    /// A worker of the Python dialect that the manager hangs up on while it
+    /// still holds a task has lost that task: an error, not the end of the
+    /// job (which is how a hang-up reads when it holds none).
+    #[test]
+    fn a_python_worker_cut_off_while_holding_a_task_says_so() {
+        let (manager, address, key) = manager_with(&[3, 4]);
+        let (mut worker, _) =
+            RemoteQueues::connect(&address, &key, Dialect::Python).unwrap();
+        let ((first, _), _still_held) = (task_of(&mut worker), task_of(&mut worker));
+        // A wrong square: the manager hangs up on the worker.
+        worker.put(first, 0).unwrap_err();
+        match worker.get(Duration::from_secs(1)) {
+            Err(lost) => assert!(lost.contains("lost the manager"), "{lost}"),
+            Ok(_) => panic!("the hang-up read as the end of the job"),
+        }
+        drop(worker);
+        manager.shutdown();
+    }
+
     /// A client that takes tasks and sits on them gets no more than its
     /// share; when its leases run out, its tasks go to a worker that works,
     /// and its late answers are refused. Every result is there once.
