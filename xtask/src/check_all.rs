@@ -188,6 +188,28 @@ mod tests {
         }
     }
 
+    /// The sum names only the verdicts that some exercise got, and says
+    /// nothing of marks taken off when none was.
+    #[test]
+    fn the_sum_names_only_what_happened() {
+        let rows = [
+            row("join/a", Verdict::Passes, false),
+            row("join/b", Verdict::Fails, false),
+        ];
+        let sum = summary(&rows);
+        assert!(sum.starts_with("1 of 2 pass; 1 fails.\n"), "{sum}");
+        assert!(!sum.contains("marked done"), "{sum}");
+        let unmarked = [
+            row("join/a", Verdict::Fails, true),
+            row("join/b", Verdict::Hangs, true),
+        ];
+        let sum = summary(&unmarked);
+        assert!(
+            sum.contains("\n2 marked done no longer pass, and are to do again."),
+            "{sum}"
+        );
+    }
+
     #[test]
     fn all_passing_says_so_and_nothing_else() {
         let rows = [
