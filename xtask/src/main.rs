@@ -135,7 +135,7 @@ enum Task {
         #[arg(short, long = "package")]
         packages: Vec<String>,
         /// Run nothing: only write the summary and the book's table from
-        /// the runs left in target/mutants.
+        /// the runs left in target/mutation-runs.
         #[arg(long)]
         record_only: bool,
         /// How many mutants to build and test at once (lesson distributed's

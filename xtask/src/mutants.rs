@@ -26,6 +26,12 @@ const CARGO_MUTANTS_VERSION: &str = "27.1.0";
 const MINIMUM_TIMEOUT_SECONDS: &str = "30";
 /// The share of viable mutants each package's tests must catch.
 const AIM: f64 = 0.95;
+/// The cargo profile the mutants are built with (see the workspace's
+/// Cargo.toml): cargo puts its builds, binaries too, in `target/mutants`.
+const PROFILE: &str = "mutants";
+/// Where the runs are kept, one folder per package: not inside the
+/// profile's folder, where a package's folder would clash with its binary.
+const RUNS: &str = "target/mutation-runs";
 
 /// What cargo-mutants found in one package, and when.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,7 +92,7 @@ const XTASK_RUNNER: [&str; 9] = [
 ];
 
 /// Runs cargo-mutants on `packages` (all when empty), `jobs` mutants at a
-/// time, or only reads what earlier runs left in `target/mutants`
+/// time, or only reads what earlier runs left in `target/mutation-runs`
 /// (`record_only`), and writes the summary and the book's table.
 pub fn mutants(packages: &[String], record_only: bool, jobs: u32) -> Result {
     let packages = if packages.is_empty() {
@@ -104,7 +110,7 @@ pub fn mutants(packages: &[String], record_only: bool, jobs: u32) -> Result {
     let mut all = Vec::new();
     for package in &packages {
         let outcomes = root
-            .join("target/mutants")
+            .join(RUNS)
             .join(package)
             .join("mutants.out/outcomes.json");
         if record_only && !outcomes.is_file() {
@@ -117,8 +123,8 @@ pub fn mutants(packages: &[String], record_only: bool, jobs: u32) -> Result {
         all.push(Counts::from_outcomes(package, &json)?);
     }
     let table = summary(&all);
-    let path = root.join("target/mutants/summary.md");
-    std::fs::create_dir_all(root.join("target/mutants")).map_err(|e| e.to_string())?;
+    let path = root.join(RUNS).join("summary.md");
+    std::fs::create_dir_all(root.join(RUNS)).map_err(|e| e.to_string())?;
     std::fs::write(&path, &table).map_err(|e| format!("{}: {e}", path.display()))?;
     println!("{table}\nWritten to {}", path.display());
     let page = root.join(BOOK_TABLE);
@@ -134,17 +140,17 @@ pub fn mutants(packages: &[String], record_only: bool, jobs: u32) -> Result {
         [] => Ok(()),
         _ => Err(format!(
             "below {:.0}% of viable mutants caught: {}; see the missed ones in \
-             target/mutants/PACKAGE/mutants.out/missed.txt",
+             {RUNS}/PACKAGE/mutants.out/missed.txt",
             AIM * 100.0,
             below.join(", ")
         )),
     }
 }
 
-/// One package's run, into `target/mutants/PACKAGE`.
+/// One package's run, into `target/mutation-runs/PACKAGE`.
 fn run_on(program: &Path, package: &str, jobs: u32) -> Result {
     let root = workspace_root();
-    let out = root.join("target/mutants").join(package);
+    let out = root.join(RUNS).join(package);
     eprintln!("==> cargo mutants -p {package} (into {})", out.display());
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
     // Its exit status says whether mutants were missed: the summary says it
@@ -152,7 +158,7 @@ fn run_on(program: &Path, package: &str, jobs: u32) -> Result {
     Command::new(program)
         .args(["mutants", "--package", package])
         .args(["--minimum-test-timeout", MINIMUM_TIMEOUT_SECONDS])
-        .args(["--profile", "mutants", "--jobs", &jobs.to_string()])
+        .args(["--profile", PROFILE, "--jobs", &jobs.to_string()])
         .args(files_of(package))
         .arg("--output")
         .arg(&out)
@@ -381,6 +387,21 @@ mod tests {
         }
         assert!(arguments.contains(&"xtask/src/learn.rs".to_owned()));
         assert_eq!(files_of("lesson-lock"), Vec::<String>::new());
+    }
+
+    /// cargo builds the profile's binaries into `target/PROFILE`: a run's
+    /// folder there would be taken by the binary of the same name.
+    #[test]
+    fn runs_are_kept_apart_from_the_profile_s_builds() {
+        let builds = Path::new("target").join(PROFILE);
+        assert!(
+            !Path::new(RUNS).starts_with(&builds),
+            "{RUNS} is in {builds:?}"
+        );
+        assert!(
+            Path::new(RUNS).starts_with("target"),
+            "{RUNS} is not ignored by git"
+        );
     }
 
     #[test]
