@@ -159,7 +159,7 @@ fn run_on(program: &Path, package: &str, jobs: u32) -> Result {
         .args(["mutants", "--package", package])
         .args(["--minimum-test-timeout", MINIMUM_TIMEOUT_SECONDS])
         .args(["--profile", PROFILE, "--jobs", &jobs.to_string()])
-        .args(files_of(package))
+        .args(package_arguments(package))
         .arg("--output")
         .arg(&out)
         .current_dir(&root)
@@ -168,16 +168,23 @@ fn run_on(program: &Path, package: &str, jobs: u32) -> Result {
     Ok(())
 }
 
-/// The `--file` arguments that keep a run to the files that count: for
-/// xtask, its runner; for the lessons and shared, every file.
-fn files_of(package: &str) -> Vec<String> {
+/// The arguments that only some packages need: for xtask, the files of its
+/// runner, and a time limit on each mutant's tests. cargo-mutants would set
+/// it to 5 times the unmutated run, which for xtask includes building every
+/// exercise once (minutes), so that each mutant that hangs the runner would
+/// cost a quarter of an hour; its tests take 20 s once that is built.
+fn package_arguments(package: &str) -> Vec<String> {
     match package {
         "xtask" => (XTASK_RUNNER.iter())
             .flat_map(|name| ["--file".to_owned(), format!("xtask/src/{name}.rs")])
+            .chain(["--timeout".to_owned(), XTASK_TIMEOUT_SECONDS.to_owned()])
             .collect(),
         _ => Vec::new(),
     }
 }
+
+/// See `package_arguments`.
+const XTASK_TIMEOUT_SECONDS: &str = "120";
 
 /// The page the appendix on goldens includes: one row per package, each
 /// from that package's latest run.
@@ -374,19 +381,20 @@ mod tests {
     }
 
     /// xtask is measured on its runner's files, each of which exists (a
-    /// file renamed would otherwise drop out of the run unnoticed); a
-    /// lesson on all its files.
+    /// file renamed would otherwise drop out of the run unnoticed), with its
+    /// own time limit; a lesson on all its files, with cargo-mutants' limit.
     #[test]
     fn xtask_is_run_on_its_runner_only() {
-        let arguments = files_of("xtask");
-        assert_eq!(arguments.len(), 2 * XTASK_RUNNER.len());
-        for pair in arguments.chunks(2) {
+        let arguments = package_arguments("xtask");
+        let (files, rest) = arguments.split_at(2 * XTASK_RUNNER.len());
+        for pair in files.chunks(2) {
             assert_eq!(pair[0], "--file");
             let file = workspace_root().join(&pair[1]);
             assert!(file.is_file(), "{} is not a file", file.display());
         }
-        assert!(arguments.contains(&"xtask/src/learn.rs".to_owned()));
-        assert_eq!(files_of("lesson-lock"), Vec::<String>::new());
+        assert!(files.contains(&"xtask/src/learn.rs".to_owned()));
+        assert_eq!(rest, ["--timeout", XTASK_TIMEOUT_SECONDS]);
+        assert_eq!(package_arguments("lesson-lock"), Vec::<String>::new());
     }
 
     /// cargo builds the profile's binaries into `target/PROFILE`: a run's
