@@ -196,7 +196,7 @@ const STARTER_LINE: &str = "//~";
 pub fn starter_from_solution(solution: &str) -> Result<String> {
     let mut starter = String::new();
     let mut in_solution = false;
-    let mut regions = 0;
+    let mut any_region = false;
     for (number, line) in solution.lines().enumerate() {
         let trimmed = line.trim_start();
         let at = || format!("line {}", number + 1);
@@ -205,7 +205,7 @@ pub fn starter_from_solution(solution: &str) -> Result<String> {
                 return Err(format!("{}: a solution region inside another", at()));
             }
             in_solution = true;
-            regions += 1;
+            any_region = true;
         } else if trimmed.starts_with(SOLUTION_END) {
             if !in_solution {
                 return Err(format!("{}: ANCHOR_END without its ANCHOR", at()));
@@ -230,7 +230,7 @@ pub fn starter_from_solution(solution: &str) -> Result<String> {
     if in_solution {
         return Err("a solution region is never closed".into());
     }
-    if regions == 0 {
+    if !any_region {
         return Err(format!("no `{SOLUTION_START}` region"));
     }
     Ok(starter)
@@ -663,6 +663,21 @@ fn main() {
         assert!(starter_from_solution(nested).is_err());
         let starter_inside = "// ANCHOR: solution\n//~ x\n// ANCHOR_END: solution\n";
         assert!(starter_from_solution(starter_inside).is_err());
+    }
+
+    #[test]
+    fn every_exercise_s_title_and_task_come_from_its_solution() {
+        for exercise in catalogue().unwrap() {
+            let (title, task) = exercise.title_and_task().unwrap();
+            let solution = read(&exercise.solution()).unwrap();
+            assert!(
+                solution.starts_with(&format!("//! # {title}\n")),
+                "{}: {title:?}",
+                exercise.id()
+            );
+            assert!(!title.is_empty() && !task.is_empty(), "{}", exercise.id());
+            assert!(solution.contains(task.lines().next().unwrap()));
+        }
     }
 
     #[test]
