@@ -681,6 +681,24 @@ fn main() {
     }
 
     #[test]
+    fn check_exercises_builds_every_program_of_its_lessons_and_their_checks() {
+        let built = build_lessons(&["join"]).unwrap();
+        assert!(built.check("join").unwrap().is_file());
+        let join: Vec<Exercise> = catalogue()
+            .unwrap()
+            .into_iter()
+            .filter(|exercise| exercise.lesson == "join")
+            .collect();
+        assert!(!join.is_empty());
+        for exercise in join {
+            for bin in [exercise.bin(), format!("{}-solution", exercise.bin())] {
+                let program = built.program(&bin);
+                assert!(program.is_some_and(Path::is_file), "{bin}");
+            }
+        }
+    }
+
+    #[test]
     fn the_header_gives_title_and_task() {
         let (title, task) = title_and_task(SOLUTION).unwrap();
         assert_eq!(title, "Wait");
