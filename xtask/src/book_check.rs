@@ -1,7 +1,10 @@
 //! Checks of the built book, on the HTML a reader gets: every internal link
 //! and anchor resolves inside the build folder, no listing is longer than a
 //! screen or wider than the text column, and the lesson and solution pages
-//! show real runs, never a golden's placeholders.
+//! show real runs, never a golden's placeholders. The Chinese edition, built
+//! into the folder `zh-CN` of the English one, is checked the same way, and
+//! also for what makes it an edition: the same pages as the English book,
+//! and no paragraph of English prose outside the code.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
@@ -25,6 +28,9 @@ const PLACEHOLDERS: [&str; 8] = [
     "[..]",
 ];
 
+/// The folder of the Chinese edition, inside the English one's.
+const CHINESE: &str = "zh-CN";
+
 /// Every problem found in the book built into `build`, one line each.
 pub fn check_built_book(build: &Path) -> Vec<String> {
     let pages = html_pages(build);
@@ -37,18 +43,21 @@ pub fn check_built_book(build: &Path) -> Vec<String> {
     }
     let mut problems = Vec::new();
     for (page, html) in &texts {
-        let name = page
-            .strip_prefix(build)
-            .unwrap_or(page)
-            .display()
-            .to_string();
+        let path = page.strip_prefix(build).unwrap_or(page);
+        let name = path.display().to_string();
+        // The page's place in its edition: the same for both editions.
+        let (chinese, in_edition) = match path.strip_prefix(CHINESE) {
+            Ok(in_chinese) => (true, in_chinese),
+            Err(_) => (false, path),
+        };
+        let in_edition = in_edition.display().to_string();
         problems.extend(
             broken_links(build, page, html, &ids)
                 .into_iter()
                 .map(|link| format!("{name}: link to {link} leads nowhere in the book")),
         );
         // print.html repeats every page; its problems are those of the pages.
-        if name == "print.html" {
+        if in_edition == "print.html" {
             continue;
         }
         problems.extend(
@@ -56,7 +65,12 @@ pub fn check_built_book(build: &Path) -> Vec<String> {
                 .into_iter()
                 .map(|problem| format!("{name}: {problem}")),
         );
-        if name.starts_with("lessons/") || name.starts_with("solutions/") {
+        if chinese {
+            problems.extend(english_prose_in(html).into_iter().map(|text| {
+                format!("{name}: English prose on a Chinese page: {text:?}")
+            }));
+        }
+        if in_edition.starts_with("lessons/") || in_edition.starts_with("solutions/") {
             problems.extend(
                 placeholders_in(html)
                     .into_iter()
@@ -64,7 +78,73 @@ pub fn check_built_book(build: &Path) -> Vec<String> {
             );
         }
     }
+    problems.extend(pages_missing_from_an_edition(build, &pages));
     problems
+}
+
+/// Pages that one edition has and the other lacks, where the language switch
+/// would lead nowhere. (No Chinese edition at all is not a problem here.)
+fn pages_missing_from_an_edition(build: &Path, pages: &[PathBuf]) -> Vec<String> {
+    let chinese = build.join(CHINESE);
+    if !chinese.is_dir() {
+        return Vec::new();
+    }
+    let in_edition = |prefix: &Path| -> HashSet<PathBuf> {
+        pages
+            .iter()
+            .filter(|page| {
+                page.starts_with(prefix)
+                    && (prefix != build || !page.starts_with(&chinese))
+            })
+            .filter_map(|page| page.strip_prefix(prefix).ok())
+            .map(Path::to_owned)
+            .collect()
+    };
+    let english = in_edition(build);
+    let translated = in_edition(&chinese);
+    let mut problems: Vec<String> = english
+        .difference(&translated)
+        .map(|page| format!("{}: no Chinese edition of this page", page.display()))
+        .chain(translated.difference(&english).map(|page| {
+            format!(
+                "{CHINESE}/{}: no English edition of this page",
+                page.display()
+            )
+        }))
+        .collect();
+    problems.sort();
+    problems
+}
+
+/// The paragraphs, list items, headings and table cells of a page's main
+/// part whose prose is English: three words or more outside code, and not
+/// one Chinese character. English meant to be English, such as the
+/// glossary's column of English terms, is marked `<span lang="en">`.
+fn english_prose_in(html: &str) -> Vec<String> {
+    let main = html
+        .split_once("<main>")
+        .and_then(|(_, rest)| rest.split_once("</main>"))
+        .map_or(html, |(main, _)| main);
+    let code =
+        Regex::new(r#"(?s)<pre\b.*?</pre>|<code\b.*?</code>|<span lang="en">.*?</span>"#)
+            .expect("regex");
+    let block = Regex::new(r"(?s)<(p|li|h[1-6]|td|th|figcaption)\b[^>]*>(.*?)</(?:p|li|h[1-6]|td|th|figcaption)>")
+        .expect("regex");
+    let tag = Regex::new(r"<[^>]*>").expect("regex");
+    let word = Regex::new(r"[A-Za-z]{2,}").expect("regex");
+    // A list of lessons' names (`pool, gil_efficiency, lock`) is names.
+    let names = Regex::new(r"^[a-z_]+(?:, [a-z_]+)+$").expect("regex");
+    let without_code = code.replace_all(main, " ");
+    block
+        .captures_iter(&without_code)
+        .map(|c| decode(&tag.replace_all(&c[2], " ")))
+        .filter(|text| {
+            !names.is_match(text.trim())
+                && word.find_iter(text).count() >= 3
+                && !text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+        })
+        .map(|text| text.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
 }
 
 fn html_pages(build: &Path) -> Vec<PathBuf> {
@@ -358,5 +438,65 @@ mod tests {
         assert!(problems.iter().all(|p| !p.starts_with("appendix")));
         assert!(problems.iter().any(|p| p.contains("[ELAPSED]")));
         assert!(problems.iter().any(|p| p.contains("[..]")));
+    }
+
+    #[test]
+    fn the_chinese_edition_is_checked_as_the_english_one_is() {
+        let shows = page("<pre><code>wall [ELAPSED]\n</code></pre><p>时间</p>");
+        let book = Book::new(&[
+            ("lessons/a.html", &page("<p>Time</p>")),
+            ("zh-CN/lessons/a.html", &shows),
+            (
+                "zh-CN/print.html",
+                &page(&format!("<pre>{}</pre>", "x".repeat(91))),
+            ),
+            ("print.html", &page("")),
+        ]);
+        assert_eq!(
+            book.problems(),
+            [
+                "zh-CN/lessons/a.html: shows the golden placeholder [ELAPSED]: include the recorded run (.sample)"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_page_in_one_edition_only_is_reported() {
+        let book = Book::new(&[
+            ("index.html", &page("")),
+            ("lessons/a.html", &page("")),
+            ("zh-CN/index.html", &page("")),
+            ("zh-CN/lessons/b.html", &page("")),
+        ]);
+        assert_eq!(
+            book.problems(),
+            [
+                "lessons/a.html: no Chinese edition of this page",
+                "zh-CN/lessons/b.html: no English edition of this page",
+            ]
+        );
+        let english_only = Book::new(&[("index.html", &page(""))]);
+        assert!(english_only.problems().is_empty());
+    }
+
+    #[test]
+    fn english_prose_on_a_chinese_page_is_reported_but_not_code_or_names() {
+        let html = page(
+            "<h1>线程</h1><p>Threads share one address space.</p>\
+             <p>用 <code>thread::spawn and then join it</code> 启动</p>\
+             <pre><code>fn main() { let it = be; }</code></pre>\
+             <table><tr><td>add_thread</td><td>a <code>Mutex</code> and a <code>Condvar</code></td>\
+             <td>the lesson&#39;s own pool</td><td><span lang=\"en\">thread-local storage</span></td>\
+             <td>fork, process, pool</td><td>process, pool and queue</td>\
+             </tr></table><li>进程 (process) and more words</li>",
+        );
+        assert_eq!(
+            english_prose_in(&html),
+            [
+                "Threads share one address space.",
+                "the lesson's own pool",
+                "process, pool and queue"
+            ]
+        );
     }
 }

@@ -2,8 +2,11 @@
 //!
 //! - `ci`      format check, clippy with `-D warnings`, every test, the book
 //! - `bless`   rewrite the golden files from the lessons' real output
-//! - `book`    build the book (installs a pinned mdbook locally if needed) and
-//!   check the HTML: links, listing sizes, no golden placeholders
+//! - `book`    build the book, English and Chinese (installs a pinned mdbook and
+//!   mdbook-i18n-helpers locally if needed), and check the HTML: links,
+//!   listing sizes, no golden placeholders; and that po/zh-CN.po is complete
+//! - `po`      bring the Chinese translation (po/zh-CN.po) up to date with the
+//!   English book
 //! - `tour`    run every lesson in course order
 //! - `stress`  run golden tests many times with the other core busy
 //! - `measure` lesson gil_efficiency's figures, Rust beside Python, into the book
@@ -25,6 +28,7 @@ mod book_check;
 mod check_all;
 mod check_exercises;
 mod exercises;
+mod i18n;
 mod keypress;
 mod keys;
 mod learn;
@@ -63,11 +67,23 @@ enum Task {
         #[arg(short, long = "package")]
         packages: Vec<String>,
     },
-    /// Build the book into book/build (or serve it with live reload).
+    /// Build the book into book/build and its Chinese edition into
+    /// book/build/zh-CN (or serve the English one with live reload).
     Book {
         /// Serve on localhost and rebuild on change, instead of building once.
         #[arg(long)]
         serve: bool,
+    },
+    /// Bring the Chinese translation, po/zh-CN.po, up to date with the English
+    /// book: new messages added untranslated, or guessed (fuzzy) from a
+    /// similar sentence that left; messages no longer in the book dropped.
+    Po,
+    /// mdbook calls this preprocessor: it marks every code block of the book
+    /// so that the translation leaves it as it is.
+    #[command(hide = true)]
+    MarkCodeBlocks {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        arguments: Vec<String>,
     },
     /// Run every lesson, in course order, as a learner would.
     Tour,
@@ -167,6 +183,10 @@ fn main() -> ExitCode {
         Task::Ci => ci(),
         Task::Bless { packages } => bless(&packages),
         Task::Book { serve } => book(serve),
+        Task::Po => mdbook().and_then(|mdbook| i18n::refresh(&mdbook)),
+        Task::MarkCodeBlocks { arguments } => {
+            i18n::mark_code_blocks_preprocessor(&arguments)
+        }
         Task::Tour => tour(),
         // Its own exit statuses: 2 for a bad name, 130 for Ctrl-C.
         Task::Learn(args) => return learn::learn(args),
@@ -312,7 +332,7 @@ fn bless(packages: &[String]) -> Result {
 fn book(serve: bool) -> Result {
     let mdbook = mdbook()?;
     let root = workspace_root();
-    let mut command = Command::new(mdbook);
+    let mut command = Command::new(&mdbook);
     command
         .arg(if serve { "serve" } else { "build" })
         .arg(root.join("book"));
@@ -321,6 +341,11 @@ fn book(serve: bool) -> Result {
         return Ok(());
     }
     let build = root.join("book/build");
+    let helpers = i18n::helpers()?;
+    i18n::build_chinese(&mdbook, &helpers, &build.join(i18n::LANGUAGE))?;
+    // The translation first: an English change that it lacks also shows as
+    // English prose on Chinese pages, and this says what to run.
+    i18n::check_current(&mdbook, &helpers)?;
     let problems = book_check::check_built_book(&build);
     if !problems.is_empty() {
         return Err(format!(
@@ -330,12 +355,16 @@ fn book(serve: bool) -> Result {
         ));
     }
     eprintln!(
-        "==> the built book: every link resolves, every listing fits \
-         ({} lines, {} columns), no placeholders on lesson pages",
+        "==> the built book, both editions: every link resolves, every listing fits \
+         ({} lines, {} columns), no placeholders on lesson pages, every page in both",
         book_check::MAX_LISTING_LINES,
         book_check::MAX_COLUMNS
     );
     eprintln!("The book is in {}", build.join("index.html").display());
+    eprintln!(
+        "Its Chinese edition is in {}",
+        build.join(i18n::LANGUAGE).join("index.html").display()
+    );
     Ok(())
 }
 

@@ -239,7 +239,8 @@ pub(crate) fn read_data<T>(
     Ok(data)
 }
 
-/// Writes `measured.md`, `speedup.svg` and `speedup-narrow.svg` into `out`.
+/// Writes `measured.md` and the charts of both editions (`speedup.svg`,
+/// `speedup-narrow.svg`, and their `.zh-CN.svg` twins) into `out`.
 fn write_page_and_chart(measured: &Measured, out: &Path) -> Result {
     let page_path = out.join("measured.md");
     write(&page_path, &measured.page()?)?;
@@ -540,17 +541,52 @@ pub(crate) fn cell(seconds: f64) -> String {
     human(seconds).replace(' ', "&nbsp;")
 }
 
-/// The chart as a figure with its caption (HTML): the `wide` one in the text
+/// The chart as a figure with its caption: the `wide` one in the text
 /// column, and on a phone the `narrow` one, where the wide one would shrink
-/// its labels to a few pixels.
+/// its labels to a few pixels. The picture and the caption are paragraphs of
+/// their own, not one block of HTML, so that the translation reaches them: the
+/// Chinese edition's message names its own charts (`speedup.zh-CN.svg`) and
+/// translates the description and the caption.
 pub(crate) fn figure(wide: &Layout, narrow: &Layout, alt: &str, caption: &str) -> String {
     format!(
-        "<figure>\n<picture>\n\
-         <source media=\"(max-width: 600px)\" srcset=\"{}\">\n\
-         <img src=\"{}\" alt=\"{alt}\">\n</picture>\n\
-         <figcaption>{caption}</figcaption>\n</figure>\n",
+        "<figure>\n\n<picture>\
+         <source media=\"(max-width: 600px)\" srcset=\"{}\">\
+         <img src=\"{}\" alt=\"{alt}\"></picture>\n\n\
+         <figcaption>\n\n{caption}\n\n</figcaption>\n</figure>\n",
         narrow.file, wide.file,
     )
+}
+
+/// The book's two editions. Each has its own charts, whose words are in its
+/// language: `speedup.svg`, and `speedup.zh-CN.svg` for the Chinese one. The
+/// SVG names its font only (sans-serif): the reader's browser draws the
+/// Chinese, so drawing needs no CJK font here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Edition {
+    English,
+    Chinese,
+}
+
+impl Edition {
+    pub(crate) const BOTH: [Edition; 2] = [Edition::English, Edition::Chinese];
+
+    /// The file of a chart of this edition, from the English one's name.
+    pub(crate) fn file(self, english: &str) -> String {
+        match self {
+            Edition::English => english.to_owned(),
+            Edition::Chinese => {
+                english.replace(".svg", &format!(".{}.svg", crate::i18n::LANGUAGE))
+            }
+        }
+    }
+
+    /// The words of this edition, of the two given.
+    pub(crate) fn words<'a>(self, english: &'a str, chinese: &'a str) -> &'a str {
+        match self {
+            Edition::English => english,
+            Edition::Chinese => chinese,
+        }
+    }
 }
 
 /// A count with thousands separators: `200,000,000`.
@@ -741,7 +777,10 @@ impl Measured<'_> {
             }
         }
 
-        let _ = writeln!(w, "\n## Starting and switching\n");
+        let _ = writeln!(
+            w,
+            "\n## Starting and switching {{#starting-and-switching}}\n"
+        );
         let _ = writeln!(w, "{NO_WRAP}\n");
         let _ = writeln!(w, "| what | Rust | Python |");
         let _ = writeln!(w, "|---|--:|--:|");
@@ -892,30 +931,51 @@ impl Measured<'_> {
         Ok(text)
     }
 
-    /// The charts, wide and narrow: speedup against workers, a line per
-    /// language and way. Their paths.
+    /// The charts, wide and narrow, of both editions: speedup against
+    /// workers, a line per language and way. Their paths.
     fn charts(&self, out: &Path) -> Result<Vec<PathBuf>> {
+        let mut paths = Vec::new();
+        for edition in Edition::BOTH {
+            paths.extend(self.charts_of(edition, out)?);
+        }
+        Ok(paths)
+    }
+
+    fn charts_of(&self, edition: Edition, out: &Path) -> Result<Vec<PathBuf>> {
         let options = self.options;
+        let words = |english, chinese| edition.words(english, chinese);
         let mut lines = vec![
             Line::series(
                 0,
-                "Rust threads",
+                words("Rust threads", "Rust 线程"),
                 self.rust.speedups("threads", options.rust_n)?,
             ),
             Line::series(
                 1,
-                "Rust processes",
+                words("Rust processes", "Rust 进程"),
                 self.rust.speedups("processes", options.rust_n)?,
             ),
         ];
         if let Some(python) = &self.python {
             let speedups = |way| python.speedups(way, options.python_n);
-            lines.push(Line::series(2, "Python threads", speedups("threads")?));
-            lines.push(Line::series(3, "Python processes", speedups("processes")?));
+            let (threads, processes) = (speedups("threads")?, speedups("processes")?);
+            lines.push(Line::series(
+                2,
+                words("Python threads", "Python 线程"),
+                threads,
+            ));
+            lines.push(Line::series(
+                3,
+                words("Python processes", "Python 进程"),
+                processes,
+            ));
         }
         let cores = self.machine.cores;
         lines.push(Line {
-            label: format!("ideal: min(workers, {cores} cores)"),
+            label: match edition {
+                Edition::English => format!("ideal: min(workers, {cores} cores)"),
+                Edition::Chinese => format!("理想：min(工作者数, {cores} 核)"),
+            },
             color: RGBColor(0x33, 0x33, 0x33),
             dashes: &[7.0, 4.0],
             marker: Marker::None,
@@ -925,34 +985,48 @@ impl Measured<'_> {
                 .map(|w| (w, w.min(cores) as f64))
                 .collect(),
         });
-        let no_python = if self.python.is_some() {
-            ""
-        } else {
-            " (no Python found)"
+        let no_python = match self.python {
+            Some(_) => "",
+            None => words(" (no Python found)", "（未找到 Python）"),
         };
-        write_charts(out, [WIDE, NARROW], &lines, |root, layout| {
-            let title = match layout.columns {
-                1 => format!("Speedup over plain, {cores} cores{no_python}"),
-                _ => format!(
-                    "Speedup over plain, Σ(i + i² + i³), {cores} cores{no_python}"
-                ),
+        write_charts(out, edition, [WIDE, NARROW], &lines, |root, layout| {
+            let title = match (edition, layout.columns) {
+                (Edition::English, 1) => {
+                    format!("Speedup over plain, {cores} cores{no_python}")
+                }
+                (Edition::English, _) => {
+                    format!(
+                        "Speedup over plain, Σ(i + i² + i³), {cores} cores{no_python}"
+                    )
+                }
+                (Edition::Chinese, 1) => {
+                    format!("相对普通方式的加速比，{cores} 核{no_python}")
+                }
+                (Edition::Chinese, _) => {
+                    format!("相对普通方式的加速比，Σ(i + i² + i³)，{cores} 核{no_python}")
+                }
             };
-            draw(root, layout, &title, &lines, self.max_workers)
+            let axes = [
+                words("workers", "工作者数"),
+                words("speedup over plain (×)", "加速比（×）"),
+            ];
+            draw(root, layout, &title, axes, &lines, self.max_workers)
         })
     }
 }
 
 /// Draws the chart in each of the `layouts` with `draw`, into the layout's
-/// file in `out`; the files' paths.
+/// file for `edition` in `out`; the files' paths.
 pub(crate) fn write_charts(
     out: &Path,
+    edition: Edition,
     layouts: [Layout; 2],
     lines: &[Line],
     draw: impl Fn(Area<'_>, &Layout) -> DrawResult,
 ) -> Result<Vec<PathBuf>> {
     let mut paths = Vec::new();
     for layout in layouts {
-        let path = out.join(layout.file);
+        let path = out.join(edition.file(layout.file));
         let root = SVGBackend::new(&path, layout.size(lines.len())).into_drawing_area();
         draw(root, &layout)
             .map_err(|err| format!("drawing {}: {err}", path.display()))?;
@@ -1123,6 +1197,7 @@ fn draw(
     root: Area<'_>,
     layout: &Layout,
     title: &str,
+    [x_axis, y_axis]: [&str; 2],
     lines: &[Line],
     max_workers: usize,
 ) -> DrawResult {
@@ -1134,8 +1209,8 @@ fn draw(
     let y_label = |v: &f64| format!("{v:.*}", y.decimals());
     let mut mesh = chart.configure_mesh();
     grid_style(&mut mesh);
-    mesh.x_desc("workers")
-        .y_desc("speedup over plain (×)")
+    mesh.x_desc(x_axis)
+        .y_desc(y_axis)
         .x_labels(max_workers.min(16))
         .y_labels(y.ticks())
         .x_label_formatter(&|x| format!("{x:.0}"))
@@ -1464,8 +1539,14 @@ mod tests {
             std::env::temp_dir().join(format!("xtask-charts-{}", std::process::id()));
         std::fs::create_dir_all(&out).unwrap();
         let paths = measured.charts(&out).unwrap();
-        assert_eq!(paths, [out.join(WIDE.file), out.join(NARROW.file)]);
-        for (path, layout) in paths.iter().zip([WIDE, NARROW]) {
+        let files = [
+            "speedup.svg",
+            "speedup-narrow.svg",
+            "speedup.zh-CN.svg",
+            "speedup-narrow.zh-CN.svg",
+        ];
+        assert_eq!(paths, files.map(|file| out.join(file)));
+        for (path, layout) in paths.iter().zip([WIDE, NARROW, WIDE, NARROW]) {
             let svg = std::fs::read_to_string(path).unwrap();
             assert!(svg.starts_with(&format!(r#"<svg width="{}""#, layout.width)));
             let sizes: Vec<f64> = svg
@@ -1477,21 +1558,29 @@ mod tests {
             // 17 px: the wide chart shown in a 750 px column still has 14 px
             // labels, the narrow one on a phone 13 px.
             assert!(sizes.iter().all(|&size| size >= 16.5), "{sizes:?}");
-            for label in [
-                "Rust threads",
-                "Python processes",
-                "ideal: min(workers, 2 cores)",
-            ] {
-                assert!(svg.contains(label), "no {label} in the legend");
+            let labels = match path.to_string_lossy().contains(".zh-CN.") {
+                false => [
+                    "Rust threads",
+                    "Python processes",
+                    "ideal: min(workers, 2 cores)",
+                ],
+                true => ["Rust 线程", "Python 进程", "理想：min(工作者数, 2 核)"],
+            };
+            for label in labels {
+                assert!(
+                    svg.contains(label),
+                    "no {label} in the legend of {}",
+                    path.display()
+                );
             }
         }
         std::fs::remove_dir_all(&out).unwrap();
         let page = measured.page().unwrap();
         assert!(page.contains(
-            r#"<source media="(max-width: 600px)" srcset="speedup-narrow.svg">"#
+            r#"<picture><source media="(max-width: 600px)" srcset="speedup-narrow.svg">"#
         ));
         assert!(page.contains(r#"<img src="speedup.svg" alt="Line chart"#));
-        assert!(page.contains("<figcaption><strong>The chart:</strong>"));
+        assert!(page.contains("<figcaption>\n\n<strong>The chart:</strong>"));
     }
 
     #[test]

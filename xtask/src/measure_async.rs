@@ -38,9 +38,9 @@ use plotters::prelude::*;
 use serde_json::{Value, json};
 
 use crate::measure::{
-    self, Area, Layout, Line, Machine, NO_WRAP, cell, chart_builder, finish_chart,
-    first_line, grid_style, grouped, json_text, run_with_limit, split_for_legend,
-    write_charts,
+    self, Area, Edition, Layout, Line, Machine, NO_WRAP, cell, chart_builder,
+    finish_chart, first_line, grid_style, grouped, json_text, run_with_limit,
+    split_for_legend, write_charts,
 };
 use crate::{Result, workspace_root};
 
@@ -74,6 +74,16 @@ fn member(language: &str, way: &str) -> &'static str {
         ("rust", _) => "tokio task",
         (_, "threads") => "Python thread",
         _ => "asyncio task",
+    }
+}
+
+/// [`member`], in the Chinese edition's charts.
+fn member_in_chinese(language: &str, way: &str) -> &'static str {
+    match (language, way) {
+        ("rust", "threads") => "操作系统线程",
+        ("rust", _) => "tokio 任务",
+        (_, "threads") => "Python 线程",
+        _ => "asyncio 任务",
     }
 }
 
@@ -748,9 +758,17 @@ impl Measured {
         )
     }
 
-    /// The charts, wide and narrow: memory each against the crowd's size, a
-    /// line per way. Their paths.
+    /// The charts, wide and narrow, of both editions: memory each against
+    /// the crowd's size, a line per way. Their paths.
     fn charts(&self, out: &Path) -> Result<Vec<PathBuf>> {
+        let mut paths = Vec::new();
+        for edition in Edition::BOTH {
+            paths.extend(self.charts_of(edition, out)?);
+        }
+        Ok(paths)
+    }
+
+    fn charts_of(&self, edition: Edition, out: &Path) -> Result<Vec<PathBuf>> {
         let all = figures(&self.records);
         let mut lines = Vec::new();
         for (nth, (language, way)) in [
@@ -768,22 +786,33 @@ impl Measured {
                 // A log scale has no 0: an unmeasurably small figure sits at the bottom.
                 .map(|f| (f.count as usize, f.each_kib.max(MIN_KIB)))
                 .collect();
+            let label =
+                edition.words(member(language, way), member_in_chinese(language, way));
             if !points.is_empty() {
-                lines.push(Line::series(nth, member(language, way), points));
+                lines.push(Line::series(nth, label, points));
             }
         }
-        let no_python = if self.python.is_some() {
-            ""
-        } else {
-            " (no Python found)"
+        let no_python = match self.python {
+            Some(_) => "",
+            None => edition.words(" (no Python found)", "（未找到 Python）"),
         };
         let cores = self.machine.cores;
-        write_charts(out, [WIDE, NARROW], &lines, |root, layout| {
-            let title = match layout.columns {
-                1 => format!("Memory per waiting member{no_python}"),
-                _ => format!("Memory per waiting member, {cores} cores{no_python}"),
+        write_charts(out, edition, [WIDE, NARROW], &lines, |root, layout| {
+            let title = match (edition, layout.columns) {
+                (Edition::English, 1) => format!("Memory per waiting member{no_python}"),
+                (Edition::English, _) => {
+                    format!("Memory per waiting member, {cores} cores{no_python}")
+                }
+                (Edition::Chinese, 1) => format!("每个等待者占用的内存{no_python}"),
+                (Edition::Chinese, _) => {
+                    format!("每个等待者占用的内存，{cores} 核{no_python}")
+                }
             };
-            draw(root, layout, &title, &lines)
+            let axes = [
+                edition.words("waiting at once", "同时等待的数量"),
+                edition.words("memory each (KiB)", "每个占用的内存（KiB）"),
+            ];
+            draw(root, layout, &title, axes, &lines)
         })
     }
 }
@@ -822,6 +851,7 @@ fn draw(
     root: Area<'_>,
     layout: &Layout,
     title: &str,
+    [x_axis, y_axis]: [&str; 2],
     lines: &[Line],
 ) -> measure::DrawResult {
     let (upper, legend) = split_for_legend(&root, layout)?;
@@ -836,8 +866,8 @@ fn draw(
     let mut chart = chart_builder(&upper, title).build_cartesian_2d(x, y)?;
     let mut mesh = chart.configure_mesh();
     grid_style(&mut mesh);
-    mesh.x_desc("waiting at once")
-        .y_desc("memory each (KiB)")
+    mesh.x_desc(x_axis)
+        .y_desc(y_axis)
         .x_label_formatter(&|x| grouped(x.round() as u64))
         .y_label_formatter(&|y| tick_label(*y))
         .draw()?;
@@ -1048,16 +1078,30 @@ mod tests {
             .join(format!("xtask-measure-async-{}", std::process::id()));
         std::fs::create_dir_all(&out).unwrap();
         let paths = measured.charts(&out).unwrap();
-        assert_eq!(paths, [out.join(WIDE.file), out.join(NARROW.file)]);
-        for path in &paths {
+        let files = [
+            "many.svg",
+            "many-narrow.svg",
+            "many.zh-CN.svg",
+            "many-narrow.zh-CN.svg",
+        ];
+        assert_eq!(paths, files.map(|file| out.join(file)));
+        let english = [
+            "OS thread",
+            "tokio task",
+            "Python thread",
+            "asyncio task",
+            "10,000",
+        ];
+        let chinese = [
+            "操作系统线程",
+            "tokio 任务",
+            "Python 线程",
+            "asyncio 任务",
+            "同时等待的数量",
+        ];
+        for (path, labels) in paths.iter().zip([english, english, chinese, chinese]) {
             let svg = std::fs::read_to_string(path).unwrap();
-            for label in [
-                "OS thread",
-                "tokio task",
-                "Python thread",
-                "asyncio task",
-                "10,000",
-            ] {
+            for label in labels {
                 assert!(svg.contains(label), "no {label} in {}", path.display());
             }
         }
