@@ -69,6 +69,12 @@ pub fn check_built_book(build: &Path) -> Vec<String> {
             problems.extend(english_prose_in(html).into_iter().map(|text| {
                 format!("{name}: English prose on a Chinese page: {text:?}")
             }));
+            problems.extend(unrendered_emphasis_in(html).into_iter().map(|text| {
+                format!(
+                    "{name}: emphasis that did not render: {text:?} (write <em>, <strong> \
+                     in Chinese messages)"
+                )
+            }));
         }
         if in_edition.starts_with("lessons/") || in_edition.starts_with("solutions/") {
             problems.extend(
@@ -144,6 +150,24 @@ fn english_prose_in(html: &str) -> Vec<String> {
                 && !text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
         })
         .map(|text| text.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+/// Emphasis marks shown as text on a Chinese page: a `*` or `_` beside a
+/// Chinese character, outside code. mdbook-gettext writes a translation's
+/// `*x*` back as `_x_`, which CommonMark does not read as emphasis between
+/// two Chinese characters.
+fn unrendered_emphasis_in(html: &str) -> Vec<String> {
+    let main = html
+        .split_once("<main>")
+        .and_then(|(_, rest)| rest.split_once("</main>"))
+        .map_or(html, |(main, _)| main);
+    let code = Regex::new(r"(?s)<pre\b.*?</pre>|<code\b.*?</code>").expect("regex");
+    let tag = Regex::new(r"<[^>]*>").expect("regex");
+    let text = decode(&tag.replace_all(&code.replace_all(main, " "), " "));
+    let mark = Regex::new(r"\S{0,4}(?:\p{Han}[_*]+|[_*]+\p{Han})\S{0,4}").expect("regex");
+    mark.find_iter(&text)
+        .map(|m| m.as_str().to_owned())
         .collect()
 }
 
@@ -477,6 +501,15 @@ mod tests {
         );
         let english_only = Book::new(&[("index.html", &page(""))]);
         assert!(english_only.problems().is_empty());
+    }
+
+    #[test]
+    fn emphasis_marks_beside_chinese_text_are_reported() {
+        let html = page(
+            "<p>进程得到的是<em>文本</em>，不是<code>_x_</code>。</p><p>和_文本_与</p>\
+             <p>**注意**：</p><pre>a_b *c*</pre><p>snake_case 和 a * b</p>",
+        );
+        assert_eq!(unrendered_emphasis_in(&html), ["和_文本_与", "**注意**："]);
     }
 
     #[test]
