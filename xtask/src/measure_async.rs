@@ -69,22 +69,18 @@ const LANGUAGES: [&str; 2] = ["rust", "python"];
 
 /// What a waiting member is called on the page and in the chart's legend.
 fn member(language: &str, way: &str) -> &'static str {
-    match (language, way) {
-        ("rust", "threads") => "OS thread",
-        ("rust", _) => "tokio task",
-        (_, "threads") => "Python thread",
-        _ => "asyncio task",
-    }
+    member_in(Edition::English, language, way)
 }
 
-/// [`member`], in the Chinese edition's charts.
-fn member_in_chinese(language: &str, way: &str) -> &'static str {
-    match (language, way) {
-        ("rust", "threads") => "操作系统线程",
-        ("rust", _) => "tokio 任务",
-        (_, "threads") => "Python 线程",
-        _ => "asyncio 任务",
-    }
+/// [`member`], in the words of `edition`'s charts.
+fn member_in(edition: Edition, language: &str, way: &str) -> &'static str {
+    let (english, chinese) = match (language, way) {
+        ("rust", "threads") => ("OS thread", "操作系统线程"),
+        ("rust", _) => ("tokio task", "tokio 任务"),
+        (_, "threads") => ("Python thread", "Python 线程"),
+        _ => ("asyncio task", "asyncio 任务"),
+    };
+    edition.words(english, chinese)
 }
 
 /// One crowd measured once, as either program prints it.
@@ -786,8 +782,7 @@ impl Measured {
                 // A log scale has no 0: an unmeasurably small figure sits at the bottom.
                 .map(|f| (f.count as usize, f.each_kib.max(MIN_KIB)))
                 .collect();
-            let label =
-                edition.words(member(language, way), member_in_chinese(language, way));
+            let label = member_in(edition, language, way);
             if !points.is_empty() {
                 lines.push(Line::series(nth, label, points));
             }
