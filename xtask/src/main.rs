@@ -151,13 +151,20 @@ enum Task {
         #[arg(short, long = "package")]
         packages: Vec<String>,
         /// Run nothing: only write the summary and the book's table from
-        /// the runs left in target/mutation-runs.
+        /// the runs left in target/mutation-runs and the shards kept in
+        /// .cargo/mutation-shards.
         #[arg(long)]
         record_only: bool,
         /// How many mutants to build and test at once (lesson distributed's
         /// tests mostly wait, so 2 suits it on two cores).
         #[arg(short, long, default_value_t = 1)]
         jobs: u32,
+        /// Only part K of N of each package's mutants (e.g. 1/4): a run too
+        /// long for one sitting, made on several days. Each shard's counts
+        /// are kept in .cargo/mutation-shards (commit them); the book's row
+        /// is written when every shard of the same code is there.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<mutants::Shard>,
     },
     /// Measure lesson async_io's crowds of waiting OS threads and tokio tasks
     /// (beside Python's threads and asyncio tasks) and write the table and the
@@ -217,7 +224,8 @@ fn main() -> ExitCode {
             packages,
             record_only,
             jobs,
-        } => mutants::mutants(&packages, record_only, jobs),
+            shard,
+        } => mutants::mutants(&packages, record_only, jobs, shard),
         Task::MeasureAsync {
             redraw: true, out, ..
         } => measure_async::redraw(out),

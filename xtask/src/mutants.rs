@@ -32,6 +32,41 @@ const PROFILE: &str = "mutants";
 /// Where the runs are kept, one folder per package: not inside the
 /// profile's folder, where a package's folder would clash with its binary.
 const RUNS: &str = "target/mutation-runs";
+/// What each shard of a run found, committed, so that a run too long for
+/// one sitting can be made shard by shard, on several days.
+const SHARDS: &str = ".cargo/mutation-shards";
+
+/// One of `count` equal parts of a package's mutants (`--shard 2/4`), for
+/// cargo-mutants' `--shard`, which counts from 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub number: u32,
+    pub count: u32,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    /// `K/N`, with 1 ≤ K ≤ N.
+    fn from_str(text: &str) -> Result<Shard> {
+        let wrong = || {
+            format!("{text:?} is not a shard: give K/N, such as 2/4, with 1 <= K <= N")
+        };
+        let (number, count) = text.split_once('/').ok_or_else(wrong)?;
+        let number: u32 = number.trim().parse().map_err(|_| wrong())?;
+        let count: u32 = count.trim().parse().map_err(|_| wrong())?;
+        match (1..=count).contains(&number) {
+            true => Ok(Shard { number, count }),
+            false => Err(wrong()),
+        }
+    }
+}
+
+impl Shard {
+    fn name(self) -> String {
+        format!("shard-{}-of-{}", self.number, self.count)
+    }
+}
 
 /// What cargo-mutants found in one package, and when.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,7 +129,12 @@ const XTASK_RUNNER: [&str; 9] = [
 /// Runs cargo-mutants on `packages` (all when empty), `jobs` mutants at a
 /// time, or only reads what earlier runs left in `target/mutation-runs`
 /// (`record_only`), and writes the summary and the book's table.
-pub fn mutants(packages: &[String], record_only: bool, jobs: u32) -> Result {
+pub fn mutants(
+    packages: &[String],
+    record_only: bool,
+    jobs: u32,
+    shard: Option<Shard>,
+) -> Result {
     let packages = if packages.is_empty() {
         every_package()?
     } else {
@@ -104,7 +144,10 @@ pub fn mutants(packages: &[String], record_only: bool, jobs: u32) -> Result {
     if !record_only {
         let program = cargo_mutants()?;
         for package in &packages {
-            run_on(&program, package, jobs)?;
+            run_on(&program, package, jobs, shard)?;
+            if let Some(shard) = shard {
+                keep_shard(package, shard)?;
+            }
         }
     }
     let mut all = Vec::new();
@@ -113,14 +156,13 @@ pub fn mutants(packages: &[String], record_only: bool, jobs: u32) -> Result {
             .join(RUNS)
             .join(package)
             .join("mutants.out/outcomes.json");
-        if record_only && !outcomes.is_file() {
-            continue; // never run here: its row in the book stays as it is
+        if !outcomes.is_file() {
+            // No whole run here: a whole set of shards, or its row in the
+            // book stays as it is.
+            all.extend(shards_of(package)?);
+            continue;
         }
-        let text = std::fs::read_to_string(&outcomes)
-            .map_err(|e| format!("{package}: no {}: {e}", outcomes.display()))?;
-        let json: Value = serde_json::from_str(&text)
-            .map_err(|e| format!("{package}: {}: {e}", outcomes.display()))?;
-        all.push(Counts::from_outcomes(package, &json)?);
+        all.push(Counts::from_outcomes(package, &read_json(&outcomes)?)?);
     }
     let table = summary(&all);
     let path = root.join(RUNS).join("summary.md");
@@ -147,10 +189,145 @@ pub fn mutants(packages: &[String], record_only: bool, jobs: u32) -> Result {
     }
 }
 
-/// One package's run, into `target/mutation-runs/PACKAGE`.
-fn run_on(program: &Path, package: &str, jobs: u32) -> Result {
+fn read_json(path: &Path) -> Result<Value> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// What a shard found, kept in `.cargo/mutation-shards` with the git tree of
+/// the folder that holds the package's code and tests (for xtask, `xtask`):
+/// shards count as one run only if they tested the same code.
+fn keep_shard(package: &str, shard: Shard) -> Result {
     let root = workspace_root();
-    let out = root.join(RUNS).join(package);
+    let out = root.join(RUNS).join(package).join(shard.name());
+    let outcomes = read_json(&out.join("mutants.out/outcomes.json"))?;
+    let counts = Counts::from_outcomes(package, &outcomes)?;
+    let tested = counts.caught + counts.timeout + counts.unviable + counts.missed;
+    if tested != counts.mutants {
+        return Err(format!(
+            "{package}, {}: {tested} of its {} mutants tested (see {}): not kept",
+            shard.name(),
+            counts.mutants,
+            out.join("mutants.out/debug.log").display()
+        ));
+    }
+    let missed =
+        std::fs::read_to_string(out.join("mutants.out/missed.txt")).unwrap_or_default();
+    let record = serde_json::json!({
+        "package": package,
+        "shard": shard.number,
+        "of": shard.count,
+        "tree": tree_of(package)?,
+        "date": counts.date,
+        "total_mutants": counts.mutants,
+        "caught": counts.caught,
+        "timeout": counts.timeout,
+        "unviable": counts.unviable,
+        "missed": counts.missed,
+        "missed_mutants": missed.lines().collect::<Vec<_>>(),
+    });
+    let dir = root.join(SHARDS);
+    let path = dir.join(format!("{package}-{}.json", shard.name()));
+    std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::write(&path, format!("{record:#}\n")))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    eprintln!("==> kept in {} (commit it)", path.display());
+    Ok(())
+}
+
+/// The git tree of the folder with `package`'s code and tests, or `dirty`
+/// when it has changes not committed.
+fn tree_of(package: &str) -> Result<String> {
+    let folder = match package.strip_prefix("lesson-") {
+        Some(lesson) => format!("lessons/{lesson}"),
+        None => package.to_owned(),
+    };
+    let git = |arguments: &[&str]| {
+        Command::new("git")
+            .args(arguments)
+            .current_dir(workspace_root())
+            .output()
+            .map_err(|e| format!("git: {e}"))
+    };
+    if !git(&["diff", "--quiet", "HEAD", "--", &folder])?
+        .status
+        .success()
+    {
+        return Ok("dirty".to_owned());
+    }
+    let tree = git(&["rev-parse", &format!("HEAD:{folder}")])?;
+    Ok(String::from_utf8_lossy(&tree.stdout).trim().to_owned())
+}
+
+/// The package's counts from its kept shards, when one set of them covers
+/// every shard of the same code; none otherwise.
+fn shards_of(package: &str) -> Result<Option<Counts>> {
+    let dir = workspace_root().join(SHARDS);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(None);
+    };
+    let mut records = Vec::new();
+    for entry in entries.flatten() {
+        let record = read_json(&entry.path())?;
+        if record["package"] == package {
+            records.push(record);
+        }
+    }
+    Ok(whole_set(package, &records))
+}
+
+/// One whole set of shards (every number from 1 to N, of one tree that is
+/// not dirty), summed; the most recent set if there are several.
+fn whole_set(package: &str, records: &[Value]) -> Option<Counts> {
+    let mut sets: Vec<(String, u64, Vec<&Value>)> = Vec::new();
+    for record in records {
+        let tree = record["tree"].as_str().unwrap_or("dirty").to_owned();
+        let of = record["of"].as_u64().unwrap_or(0);
+        match sets.iter_mut().find(|(t, o, _)| *t == tree && *o == of) {
+            Some((_, _, members)) => members.push(record),
+            None => sets.push((tree, of, vec![record])),
+        }
+    }
+    let whole = |(tree, of, members): &(String, u64, Vec<&Value>)| {
+        let numbers: std::collections::BTreeSet<u64> =
+            members.iter().filter_map(|m| m["shard"].as_u64()).collect();
+        tree != "dirty" && *of > 0 && numbers == (1..=*of).collect()
+    };
+    let sum = |members: &[&Value], key: &str| -> u64 {
+        members.iter().filter_map(|m| m[key].as_u64()).sum()
+    };
+    sets.iter()
+        .filter(|set| whole(set))
+        .map(|(_, _, members)| Counts {
+            package: package.to_owned(),
+            date: (members.iter())
+                .filter_map(|m| m["date"].as_str())
+                .max()
+                .unwrap_or("unknown")
+                .to_owned(),
+            mutants: sum(members, "total_mutants"),
+            caught: sum(members, "caught"),
+            timeout: sum(members, "timeout"),
+            unviable: sum(members, "unviable"),
+            missed: sum(members, "missed"),
+        })
+        .max_by(|a, b| a.date.cmp(&b.date))
+}
+
+/// One package's run (or one shard of it), into
+/// `target/mutation-runs/PACKAGE` (or its folder `shard-K-of-N`).
+fn run_on(program: &Path, package: &str, jobs: u32, shard: Option<Shard>) -> Result {
+    let root = workspace_root();
+    let mut out = root.join(RUNS).join(package);
+    let mut sharding = Vec::new();
+    if let Some(shard) = shard {
+        out.push(shard.name());
+        sharding = vec![
+            "--shard".to_owned(),
+            format!("{}/{}", shard.number - 1, shard.count),
+        ];
+    }
     eprintln!("==> cargo mutants -p {package} (into {})", out.display());
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
     if package == "xtask" {
@@ -163,6 +340,7 @@ fn run_on(program: &Path, package: &str, jobs: u32) -> Result {
         .args(["--minimum-test-timeout", MINIMUM_TIMEOUT_SECONDS])
         .args(["--profile", PROFILE, "--jobs", &jobs.to_string()])
         .args(package_arguments(package))
+        .args(sharding)
         .arg("--output")
         .arg(&out)
         .current_dir(&root)
@@ -430,6 +608,55 @@ mod tests {
             Path::new(RUNS).starts_with("target"),
             "{RUNS} is not ignored by git"
         );
+    }
+
+    #[test]
+    fn a_shard_is_k_of_n() {
+        assert_eq!(
+            "2/4".parse(),
+            Ok(Shard {
+                number: 2,
+                count: 4
+            })
+        );
+        assert_eq!(
+            "1/1".parse::<Shard>().map(Shard::name),
+            Ok("shard-1-of-1".into())
+        );
+        for wrong in ["0/4", "5/4", "4", "a/b", "/4", "1/0"] {
+            assert!(wrong.parse::<Shard>().is_err(), "{wrong}");
+        }
+    }
+
+    #[test]
+    fn only_every_shard_of_one_tree_makes_a_run() {
+        let shard = |number: u64, of: u64, tree: &str, date: &str, caught: u64| {
+            serde_json::json!({"package": "xtask", "shard": number, "of": of, "tree": tree,
+                "date": date, "total_mutants": 10, "caught": caught, "timeout": 1,
+                "unviable": 1, "missed": 8 - caught})
+        };
+        let one = shard(1, 2, "abc", "2026-12-03", 8);
+        let two = shard(2, 2, "abc", "2026-12-05", 7);
+        let counts = whole_set("xtask", &[one.clone(), two.clone()]).unwrap();
+        assert_eq!(
+            counts,
+            Counts {
+                package: "xtask".into(),
+                date: "2026-12-05".into(),
+                mutants: 20,
+                caught: 15,
+                timeout: 2,
+                unviable: 2,
+                missed: 1,
+            }
+        );
+        assert_eq!(whole_set("xtask", std::slice::from_ref(&one)), None);
+        let other_code = shard(2, 2, "def", "2026-12-05", 8);
+        assert_eq!(whole_set("xtask", &[one.clone(), other_code]), None);
+        let dirty = [shard(1, 1, "dirty", "2026-12-05", 8)];
+        assert_eq!(whole_set("xtask", &dirty), None);
+        let other_split = shard(2, 3, "abc", "2026-12-05", 8);
+        assert_eq!(whole_set("xtask", &[one, other_split]), None);
     }
 
     #[test]
