@@ -85,6 +85,7 @@ fn with_helpers(command: &mut Command, helpers: &Path, gettext: bool) -> Result 
     dirs.extend(std::env::split_paths(&path));
     let path = std::env::join_paths(dirs).map_err(|err| format!("PATH: {err}"))?;
     let xtask = std::env::current_exe().map_err(|err| format!("xtask's path: {err}"))?;
+    let xtask = rebuilt(&xtask);
     let mut marker = serde_json::json!({
         "command": format!("{} mark-code-blocks", xtask.display()),
         "after": ["links"],
@@ -96,6 +97,17 @@ fn with_helpers(command: &mut Command, helpers: &Path, gettext: bool) -> Result 
         .env("PATH", path)
         .env("MDBOOK_PREPROCESSOR__MARK_CODE_BLOCKS", marker.to_string());
     Ok(())
+}
+
+/// This program's path, also when cargo has rebuilt it while it runs (as
+/// `cargo xtask ci` does, in its `cargo test`): Linux then names the running
+/// file `PATH (deleted)`, and the new build is at `PATH`.
+fn rebuilt(exe: &Path) -> PathBuf {
+    let text = exe.to_string_lossy();
+    match text.strip_suffix(" (deleted)") {
+        Some(path) if !exe.exists() => PathBuf::from(path),
+        _ => exe.to_owned(),
+    }
 }
 
 /// `mdbook build` of the Chinese edition into `out`, from the PO file.
@@ -151,6 +163,14 @@ pub fn extract(mdbook: &Path, helpers: &Path, dir: &Path) -> Result<Catalog> {
         })?;
     let catalog =
         po_file::parse(&pot).map_err(|err| format!("{}: {err}", pot.display()))?;
+    // mdbook skips a preprocessor that fails to answer `supports`, silently.
+    if let Some(code) = catalog.messages().find(|m| m.msgid().starts_with("```")) {
+        return Err(format!(
+            "mdbook-xgettext took a code block for a message ({:?}): the preprocessor \
+             `cargo xtask mark-code-blocks` did not run",
+            shorten(code.msgid())
+        ));
+    }
     let kept = workspace_root().join(POT);
     std::fs::create_dir_all(kept.parent().unwrap_or(dir))
         .and_then(|()| std::fs::copy(&pot, &kept))
@@ -667,6 +687,14 @@ mod tests {
                  {SKIP}\n````md\n```rust\nnot a fence\n```\n````\n    ```indented code```\n"
             )
         );
+    }
+
+    #[test]
+    fn a_program_rebuilt_while_it_runs_is_found_at_its_path() {
+        let gone = Path::new("/nonexistent/target/debug/xtask (deleted)");
+        assert_eq!(rebuilt(gone), Path::new("/nonexistent/target/debug/xtask"));
+        let here = std::env::current_exe().unwrap();
+        assert_eq!(rebuilt(&here), here);
     }
 
     #[test]
