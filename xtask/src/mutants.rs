@@ -195,9 +195,9 @@ fn read_json(path: &Path) -> Result<Value> {
     serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// What a shard found, kept in `.cargo/mutation-shards` with the git tree of
-/// the folder that holds the package's code and tests (for xtask, `xtask`):
-/// shards count as one run only if they tested the same code.
+/// What a shard found, kept in `.cargo/mutation-shards` with a hash of the
+/// package's code and tests ([`tree_of`]): shards count as one run only if
+/// they tested the same code.
 fn keep_shard(package: &str, shard: Shard) -> Result {
     let root = workspace_root();
     let out = root.join(RUNS).join(package).join(shard.name());
@@ -236,28 +236,61 @@ fn keep_shard(package: &str, shard: Shard) -> Result {
     Ok(())
 }
 
-/// The git tree of the folder with `package`'s code and tests, or `dirty`
-/// when it has changes not committed.
+/// What a package's mutants and the tests that catch them are made of: for
+/// a lesson its folder, for xtask its runner's files, its tests and its
+/// manifest (a change to the rest of xtask, such as the book's checks,
+/// changes neither).
+fn code_of(package: &str) -> Vec<String> {
+    match package {
+        "xtask" => (XTASK_RUNNER.iter())
+            .map(|name| format!("xtask/src/{name}.rs"))
+            .chain(["xtask/tests".to_owned(), "xtask/Cargo.toml".to_owned()])
+            .collect(),
+        _ => vec![match package.strip_prefix("lesson-") {
+            Some(lesson) => format!("lessons/{lesson}"),
+            None => package.to_owned(),
+        }],
+    }
+}
+
+/// A git hash of [`code_of`] the package as committed, or `dirty` when it
+/// has changes not committed.
 fn tree_of(package: &str) -> Result<String> {
-    let folder = match package.strip_prefix("lesson-") {
-        Some(lesson) => format!("lessons/{lesson}"),
-        None => package.to_owned(),
+    let paths = code_of(package);
+    let git = || {
+        let mut command = Command::new("git");
+        command.current_dir(workspace_root());
+        command
     };
-    let git = |arguments: &[&str]| {
-        Command::new("git")
-            .args(arguments)
-            .current_dir(workspace_root())
-            .output()
-            .map_err(|e| format!("git: {e}"))
-    };
-    if !git(&["diff", "--quiet", "HEAD", "--", &folder])?
-        .status
-        .success()
-    {
+    let clean = git()
+        .args(["diff", "--quiet", "HEAD", "--"])
+        .args(&paths)
+        .status()
+        .map_err(|e| format!("git diff: {e}"))?;
+    if !clean.success() {
         return Ok("dirty".to_owned());
     }
-    let tree = git(&["rev-parse", &format!("HEAD:{folder}")])?;
-    Ok(String::from_utf8_lossy(&tree.stdout).trim().to_owned())
+    let listing = git()
+        .args(["ls-tree", "-r", "HEAD", "--"])
+        .args(&paths)
+        .output()
+        .map_err(|e| format!("git ls-tree: {e}"))?;
+    let mut hashing = git()
+        .args(["hash-object", "--stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("git hash-object: {e}"))?;
+    if let Some(mut stdin) = hashing.stdin.take() {
+        use std::io::Write as _;
+        stdin
+            .write_all(&listing.stdout)
+            .map_err(|e| format!("git hash-object: {e}"))?;
+    }
+    let hash = hashing
+        .wait_with_output()
+        .map_err(|e| format!("git hash-object: {e}"))?;
+    Ok(String::from_utf8_lossy(&hash.stdout).trim().to_owned())
 }
 
 /// The package's counts from its kept shards, when one set of them covers
@@ -608,6 +641,24 @@ mod tests {
             Path::new(RUNS).starts_with("target"),
             "{RUNS} is not ignored by git"
         );
+    }
+
+    #[test]
+    fn shards_are_bound_to_the_code_they_tested() {
+        let runner = code_of("xtask");
+        assert!(runner.contains(&"xtask/src/learn.rs".to_owned()));
+        assert!(runner.contains(&"xtask/tests".to_owned()));
+        assert!(!runner.contains(&"xtask/src/book_check.rs".to_owned()));
+        assert_eq!(code_of("lesson-lock"), ["lessons/lock"]);
+        assert_eq!(code_of("shared"), ["shared"]);
+        let (lock, join) = (
+            tree_of("lesson-lock").unwrap(),
+            tree_of("lesson-join").unwrap(),
+        );
+        assert!(lock == "dirty" || lock.len() == 40, "{lock}");
+        if lock != "dirty" && join != "dirty" {
+            assert_ne!(lock, join);
+        }
     }
 
     #[test]
