@@ -539,19 +539,29 @@ fn kill_group(group: i32) {
 fn kill_orphans() {
     use nix::sys::signal::{Signal, kill};
     use nix::sys::wait::waitpid;
-    use nix::unistd::Pid;
     for _ in 0..100 {
-        let orphans = children_of(std::process::id());
+        let orphans = single_processes(children_of(std::process::id()));
         if orphans.is_empty() {
             return;
         }
         for orphan in &orphans {
-            let _ = kill(Pid::from_raw(*orphan), Signal::SIGKILL);
+            let _ = kill(*orphan, Signal::SIGKILL);
         }
         for orphan in orphans {
-            let _ = waitpid(Pid::from_raw(orphan), None);
+            let _ = waitpid(orphan, None);
         }
     }
+}
+
+/// The pids that name one process each. `kill` takes 0 for the caller's
+/// whole process group and -1 for every process it may signal, and 1 is
+/// init: a wrong pid from /proc must never reach it as one of those.
+fn single_processes(pids: Vec<i32>) -> Vec<nix::unistd::Pid> {
+    use nix::unistd::Pid;
+    pids.into_iter()
+        .filter(|&pid| pid > 1)
+        .map(Pid::from_raw)
+        .collect()
 }
 
 /// The pids whose parent is `parent`, from /proc.
@@ -932,6 +942,15 @@ mod limits {
             Vec::<i32>::new(),
             "something the program started is still there"
         );
+    }
+
+    /// A mutation test made `children_of` answer `[0]`, and the kill that
+    /// followed took the whole process group, the test run with it.
+    #[test]
+    fn only_single_processes_are_killed_as_orphans() {
+        let pids = single_processes(vec![0, -1, 1, 42, 7]);
+        let pid = nix::unistd::Pid::from_raw;
+        assert_eq!(pids, [pid(42), pid(7)]);
     }
 
     #[test]
