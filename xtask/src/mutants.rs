@@ -651,6 +651,10 @@ mod tests {
         assert!(!runner.contains(&"xtask/src/book_check.rs".to_owned()));
         assert_eq!(code_of("lesson-lock"), ["lessons/lock"]);
         assert_eq!(code_of("shared"), ["shared"]);
+        // git runs as a child that `run_limited` in another test would reap.
+        let _alone = crate::exercises::ONE_AT_A_TIME
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
         let (lock, join) = (
             tree_of("lesson-lock").unwrap(),
             tree_of("lesson-join").unwrap(),
