@@ -539,8 +539,9 @@ fn kill_group(group: i32) {
 fn kill_orphans() {
     use nix::sys::signal::{Signal, kill};
     use nix::sys::wait::waitpid;
+    let me = std::process::id();
     for _ in 0..100 {
-        let orphans = single_processes(children_of(std::process::id()));
+        let orphans = killable(children_of(me), me);
         if orphans.is_empty() {
             return;
         }
@@ -553,44 +554,37 @@ fn kill_orphans() {
     }
 }
 
-/// The pids that name one process each. `kill` takes 0 for the caller's
-/// whole process group and -1 for every process it may signal, and 1 is
-/// init: a wrong pid from /proc must never reach it as one of those.
-fn single_processes(pids: Vec<i32>) -> Vec<nix::unistd::Pid> {
-    use nix::unistd::Pid;
+/// The pids that may be killed as orphans of `parent`: those still its
+/// children, read again here, apart from [`children_of`]. Mutation tests
+/// made `children_of` answer `[0]`, and the kill that followed took the
+/// whole process group (`kill` takes 0 for it, -1 for every process); and
+/// answer every process but the children, and it took the machine. 0, -1
+/// and init (1) are never anyone's child here. A child is not reaped
+/// before the kill, so its pid cannot have been reused.
+fn killable(pids: Vec<i32>, parent: u32) -> Vec<nix::unistd::Pid> {
     pids.into_iter()
-        .filter(|&pid| pid > 1)
-        .map(Pid::from_raw)
+        .filter(|&pid| parent_of(pid) == Some(parent))
+        .map(nix::unistd::Pid::from_raw)
         .collect()
 }
 
 /// The pids whose parent is `parent`, from /proc.
 fn children_of(parent: u32) -> Vec<i32> {
-    let mut children = Vec::new();
     let Ok(entries) = std::fs::read_dir("/proc") else {
-        return children;
+        return Vec::new();
     };
-    for entry in entries.flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|n| n.parse::<i32>().ok())
-        else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            continue;
-        };
-        // pid (comm) state ppid ...: comm may hold spaces and parentheses.
-        let ppid = stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
-            .and_then(|ppid| ppid.parse::<u32>().ok());
-        if ppid == Some(parent) {
-            children.push(pid);
-        }
-    }
-    children
+    (entries.flatten())
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|&pid| parent_of(pid) == Some(parent))
+        .collect()
+}
+
+/// The parent of process `pid`, from /proc, if it is still there.
+fn parent_of(pid: i32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // pid (comm) state ppid ...: comm may hold spaces and parentheses.
+    let (_, rest) = stat.rsplit_once(')')?;
+    rest.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// The check's output without the test harness's own lines, which say
@@ -946,13 +940,21 @@ mod limits {
         );
     }
 
-    /// A mutation test made `children_of` answer `[0]`, and the kill that
-    /// followed took the whole process group, the test run with it.
+    /// See [`killable`] for the mutants that made this test.
     #[test]
-    fn only_single_processes_are_killed_as_orphans() {
-        let pids = single_processes(vec![0, -1, 1, 42, 7]);
-        let pid = nix::unistd::Pid::from_raw;
-        assert_eq!(pids, [pid(42), pid(7)]);
+    fn only_children_are_killed_as_orphans() {
+        let _alone = ONE_AT_A_TIME.lock().unwrap();
+        let mut child = Command::new("sleep").arg("1000").spawn().unwrap();
+        let me = std::process::id();
+        let every_process: Vec<i32> = (std::fs::read_dir("/proc").unwrap().flatten())
+            .filter_map(|entry| entry.file_name().to_str()?.parse().ok())
+            .chain([0, -1, 1])
+            .collect();
+        let orphans = killable(every_process, me);
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert_eq!(orphans, [nix::unistd::Pid::from_raw(child.id() as i32)]);
+        assert_eq!(killable(vec![0, -1, 1], 1), []);
     }
 
     #[test]
