@@ -713,11 +713,15 @@ fn main() {
         assert!(title_and_task("//! # Title only\n").is_none());
     }
 
+    /// What `cargo test` prints for a check that fails, less its one line
+    /// that says what failed.
     #[test]
     fn the_harness_lines_are_left_out() {
         let raw = "\nrunning 1 test\n\nthread 'x' (123) panicked at check.rs:3:4:\n\
-                   golden differs\ntest x ... FAILED\n\nfailures:\n\nfailures:\n    x\n\n\
-                   test result: FAILED. 0 passed; 1 failed\n";
+                   golden differs\nnote: run with `RUST_BACKTRACE=1` environment \
+                   variable to display a backtrace\ntest x ... FAILED\n\nfailures:\n\n\
+                   failures:\n    x\n\ntest result: FAILED. 0 passed; 1 failed\n\
+                   error: test failed, to rerun pass `--test check`\n";
         assert_eq!(tidy_check_output(raw, "x"), "golden differs");
     }
 }
