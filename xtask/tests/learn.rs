@@ -12,7 +12,10 @@ use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
 
+use expectrl::session::OsSession;
+use expectrl::{Eof, Expect};
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 
@@ -83,11 +86,15 @@ enum Cargo {
 }
 
 /// What the stand-in check of [`Cargo::Mixed`] does, by exercise (the
-/// check's first argument is the test's name).
+/// check's first argument is the test's name). Lock_once's check leaves the
+/// file `CHECKING` in the course's folder before it hangs.
 const MIXED_CHECK: &str = "case \"$1\" in\n\
     results_by_join) echo 'T1 is missing: not what a right answer prints'; exit 101;;\n\
-    lock_once) exec sleep 600;;\n\
+    lock_once) : > \"$(dirname \"$0\")/checking\"; exec sleep 600;;\n\
     esac\nexit 0";
+
+/// The file lock_once's stand-in check leaves when it starts.
+const CHECKING: &str = "checking";
 
 /// What the stand-in for cargo prints to stderr when it starts a build that
 /// only Ctrl-C ends.
@@ -304,7 +311,13 @@ fn a_reset_asks_first_and_without_a_yes_changes_nothing() {
 
     for answer in ["", "n\n", "no\n", "yes please\n"] {
         let ran = course.learn(&["reset", "join/wait_for_both"], answer);
-        assert!(ran.stdout.contains("[y/N]"), "no question:\n{}", ran.stdout);
+        // An answer from a pipe, or none, is not echoed: the question's line
+        // is ended for it.
+        assert!(
+            ran.stdout.ends_with("[y/N] \n"),
+            "no question, or its line left open:\n{:?}",
+            ran.stdout
+        );
         assert_eq!(ran.code, Some(1), "answer {answer:?}: {}", ran.stderr);
         assert!(ran.stderr.contains("not reset"), "{}", ran.stderr);
         assert_eq!(
@@ -331,6 +344,63 @@ fn a_reset_asks_first_and_without_a_yes_changes_nothing() {
     assert_eq!(ran.code, Some(0), "{}", ran.stderr);
     assert!(!ran.stdout.contains("[y/N]"));
     assert!(!course.read(STARTER).contains(EDITED));
+}
+
+#[test]
+fn a_reset_answered_on_a_terminal_adds_no_blank_line() {
+    let course = Course::new("reset-on-a-terminal", Cargo::Fails);
+    let mut session =
+        OsSession::spawn(course.command(&["reset", "join/wait_for_both"])).unwrap();
+    session.set_expect_timeout(Some(Duration::from_secs(60)));
+    session.expect("[y/N] ").expect("no question");
+    // The pseudo-terminal starts without echo; a learner's terminal echoes,
+    // and the Enter typed ends the question's line.
+    (session.get_process_mut().set_echo(true, None)).expect("no echo");
+    session.send("n\r").unwrap();
+    let rest = session.expect(Eof).expect("xtask does not end");
+    let rest = text(rest.get(0).unwrap_or_default());
+    let lines: Vec<&str> = rest.split("\r\n").collect();
+    assert_eq!(lines[0], "n", "{rest:?}");
+    assert!(
+        lines[1].contains("not reset"),
+        "a blank line, or none: {rest:?}"
+    );
+}
+
+#[test]
+fn the_list_heads_each_lesson_once_and_marks_the_current_and_the_done() {
+    let course = Course::new("list", Cargo::Fails);
+    std::fs::write(
+        course.file(".learn-progress"),
+        "current lock/lock_once\ndone join/wait_for_both\n",
+    )
+    .unwrap();
+    let ran = course.learn(&["list"], "");
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    let lines: Vec<&str> = ran.stdout.lines().collect();
+    for lesson in Course::LESSONS {
+        let headings: Vec<usize> =
+            (0..lines.len()).filter(|&i| lines[i] == lesson).collect();
+        assert_eq!(
+            headings.len(),
+            1,
+            "{lesson} is not one heading:\n{}",
+            ran.stdout
+        );
+        assert!(
+            lines[headings[0] + 1].contains(&format!(" {lesson}/")),
+            "{lesson}'s heading is not above its exercises:\n{}",
+            ran.stdout
+        );
+    }
+    let marked = |mark: char| -> Vec<&str> {
+        (lines.iter())
+            .filter_map(|line| line.strip_prefix(&format!("  {mark} ")))
+            .filter_map(|row| row.split_whitespace().next())
+            .collect()
+    };
+    assert_eq!(marked('▶'), ["lock/lock_once"], "{}", ran.stdout);
+    assert_eq!(marked('✓'), ["join/wait_for_both"], "{}", ran.stdout);
 }
 
 #[test]
@@ -389,10 +459,33 @@ fn q_says_that_the_progress_is_saved() {
     assert!(last.contains("Your progress is saved"), "{}", ran.stdout);
 }
 
-/// Starts `args`, waits until the stand-in cargo says it builds, then
-/// presses Ctrl-C: a SIGINT to the whole foreground group, as a terminal
-/// sends it.
-fn ctrl_c_while_building(course: &Course, args: &[&str]) -> Ran {
+/// Waits until the stand-in cargo says it builds.
+fn building(course: &Course) {
+    // Opening the FIFO waits for the stand-in to open it, that is, for the
+    // build to start.
+    let mut said = String::new();
+    std::fs::File::open(course.file("building"))
+        .unwrap()
+        .read_to_string(&mut said)
+        .unwrap();
+    assert_eq!(said.trim(), BUILDING);
+}
+
+/// Waits until lock_once's stand-in check has started (and hangs).
+fn checking(course: &Course) {
+    let started = std::time::Instant::now();
+    while !course.file(CHECKING).exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no check started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Starts `args`, waits until `ready` returns, then presses Ctrl-C: a
+/// SIGINT to the whole foreground group, as a terminal sends it.
+fn ctrl_c_once(course: &Course, args: &[&str], ready: fn(&Course)) -> Ran {
     let mut child: Child = course
         .command(args)
         .process_group(0)
@@ -402,14 +495,7 @@ fn ctrl_c_while_building(course: &Course, args: &[&str]) -> Ran {
         .spawn()
         .unwrap();
     let group = Pid::from_raw(child.id() as i32);
-    // Opening the FIFO waits for the stand-in to open it, that is, for the
-    // build to start.
-    let mut said = String::new();
-    std::fs::File::open(course.file("building"))
-        .unwrap()
-        .read_to_string(&mut said)
-        .unwrap();
-    assert_eq!(said.trim(), BUILDING);
+    ready(course);
     let mut stderr = child.stderr.take().unwrap();
     let mut seen = String::new();
     // Ctrl-C leaves the terminal open: so does this, until xtask ends
@@ -435,14 +521,34 @@ fn ctrl_c_while_building(course: &Course, args: &[&str]) -> Ran {
 }
 
 #[test]
-fn ctrl_c_during_a_build_says_stopped_gives_no_verdict_and_exits_130() {
-    let course = Course::new("ctrl-c", Cargo::BuildsUntilStopped);
-    for args in [
-        &["check", "join/wait_for_both"][..],
-        &["--manual", "go", "join/wait_for_both"],
-        &["check", "--all"],
+fn ctrl_c_during_a_build_or_a_check_says_stopped_gives_no_verdict_and_exits_130() {
+    let during_a_build = Course::new("ctrl-c", Cargo::BuildsUntilStopped);
+    let during_a_check = Course::new("ctrl-c-check", Cargo::Mixed);
+    // Lock_once's check hangs: only Ctrl-C may end it here, not its limit.
+    let list = during_a_check.file("lessons/lock/exercises/exercises.toml");
+    let toml = std::fs::read_to_string(&list).unwrap();
+    std::fs::write(&list, toml.replace("time_limit = 8", "time_limit = 600")).unwrap();
+    for (course, ready, args) in [
+        (
+            &during_a_build,
+            building as fn(&Course),
+            &["check", "join/wait_for_both"][..],
+        ),
+        (
+            &during_a_build,
+            building,
+            &["--manual", "go", "join/wait_for_both"],
+        ),
+        (&during_a_build, building, &["check", "--all"]),
+        (&during_a_check, checking, &["check", "lock/lock_once"]),
+        (
+            &during_a_check,
+            checking,
+            &["--manual", "go", "lock/lock_once"],
+        ),
     ] {
-        let ran = ctrl_c_while_building(&course, args);
+        std::fs::remove_file(course.file(CHECKING)).ok();
+        let ran = ctrl_c_once(course, args, ready);
         assert_eq!(
             ran.code,
             Some(130),
@@ -572,6 +678,33 @@ fn what_another_shell_changes_is_what_the_runner_shows_and_keeps() {
     assert!(
         progress.contains("current join/results_by_join"),
         "{progress}"
+    );
+}
+
+#[test]
+fn a_failed_check_shows_what_the_check_printed_indented_under_its_verdict() {
+    let course = Course::new("failed-check", Cargo::Mixed);
+    let ran = course.learn(&["check", "join/results_by_join"], "");
+    assert_eq!(ran.code, Some(1), "{}", ran.stderr);
+    assert!(
+        ran.stdout.contains(
+            "✗ Not yet. What the check found:\n\n  \
+             T1 is missing: not what a right answer prints\n"
+        ),
+        "{}",
+        ran.stdout
+    );
+}
+
+#[test]
+fn check_all_succeeds_when_every_exercise_passes() {
+    let course = Course::new("check-all-pass", Cargo::Passes);
+    let ran = course.learn(&["check", "--all"], "");
+    assert_eq!(ran.code, Some(0), "{}{}", ran.stdout, ran.stderr);
+    assert!(
+        ran.stdout.contains("All 5 exercises pass."),
+        "{}",
+        ran.stdout
     );
 }
 

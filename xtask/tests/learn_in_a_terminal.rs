@@ -16,6 +16,7 @@ use expectrl::Expect;
 use expectrl::process::Healthcheck;
 use expectrl::process::unix::WaitStatus;
 use expectrl::session::OsSession;
+use nix::sys::termios::{LocalFlags, tcgetattr};
 
 /// One test at a time: they share the copy, its progress file and its builds.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
@@ -179,6 +180,21 @@ impl Runner {
         }
     }
 
+    /// Whether the terminal reads whole lines, as a shell leaves it, rather
+    /// than each key as it is pressed, as the runner sets it (cbreak mode).
+    fn reads_lines(&self) -> bool {
+        let pty = (self.session.get_process().get_raw_handle()).expect("no terminal");
+        let settings = tcgetattr(&pty).expect("cannot read the terminal's settings");
+        settings.local_flags.contains(LocalFlags::ICANON)
+    }
+
+    /// The text of row `row` of the screen.
+    fn row(&self, row: u16) -> String {
+        self.screen
+            .screen()
+            .contents_between(row, 0, row, COLUMNS.get())
+    }
+
     /// The row the terminal shows `what` on, and whether it is in reverse
     /// video (the selected row of the list).
     fn row_of(&self, what: &str) -> Option<(u16, bool)> {
@@ -281,6 +297,10 @@ fn a_learner_fails_takes_a_hint_fixes_passes_moves_on_lists_resets_and_quits() {
     assert!(screen.contains(&header(1)), "{screen}");
     assert!(screen.contains(&done(0)), "{screen}");
     assert!(screen.contains(starter_path), "{screen}");
+    assert!(
+        !runner.reads_lines(),
+        "the runner reads whole lines, not each key"
+    );
 
     runner.press("h");
     runner.wait_for(&["Hint for add_thread/name_the_workers"], A_KEY);
@@ -294,7 +314,13 @@ fn a_learner_fails_takes_a_hint_fixes_passes_moves_on_lists_resets_and_quits() {
     .unwrap();
     let screen = runner.wait_for(&["passes its check", KEY_BAR], FIRST_BUILD);
     eprintln!("save to verdict: {:.2} s", saved.elapsed().as_secs_f64());
-    assert!(screen.contains(&done(1)), "{screen}");
+    // Drawn on a clear screen, from its top row: nothing of the failing
+    // check or of the hint is left above it.
+    let top = runner.row(0);
+    assert!(
+        top.contains(&header(1)) && top.contains(&done(1)),
+        "{screen}"
+    );
     assert!(screen.contains("n: next exercise (add_thread/run_hands_back)"));
 
     runner.press("n");
@@ -345,6 +371,11 @@ fn a_learner_fails_takes_a_hint_fixes_passes_moves_on_lists_resets_and_quits() {
     runner.press("q");
     runner.wait_for(&["Your progress is saved"], A_KEY);
     assert_eq!(runner.exit_status(), 0);
+    // The shell the learner goes back to needs its lines again.
+    assert!(
+        runner.reads_lines(),
+        "the runner left the terminal in cbreak mode"
+    );
     let progress = read(&in_copy(".learn-progress"));
     assert!(
         progress.contains("add_thread/name_the_workers"),
