@@ -692,7 +692,8 @@ fn watch(course: &Course, start: Option<&Exercise>, manual: bool) -> Result {
                 (checked, check(exercise, &course.file)?)
             }
         };
-        if verdict == Verdict::Stopped || interrupted() {
+        // Ctrl-C during the check (its verdict is then `Stopped`) or after it.
+        if interrupted() {
             return Err(Stop::Interrupted);
         }
         let (width, height) = screen::size();

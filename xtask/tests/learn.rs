@@ -426,6 +426,55 @@ fn the_runner_asks_before_a_reset_and_keeps_saying_what_it_did() {
 }
 
 #[test]
+fn on_a_pipe_l_prints_the_list() {
+    let course = Course::new("list-on-a-pipe", Cargo::Fails);
+    let ran = course.learn(&["--manual", "go", "join/wait_for_both"], "l\n");
+    assert!(
+        ran.stdout.contains("  ▶ join/wait_for_both")
+            && ran
+                .stdout
+                .contains("▶ is current: `g NAME` moves to another."),
+        "{}",
+        ran.stdout
+    );
+}
+
+/// Without --manual the runner watches the files: input that ends (a pipe,
+/// /dev/null) does not stop it, a save does get checked.
+#[test]
+fn when_its_input_ends_the_runner_goes_on_watching_the_files() {
+    let course = Course::new("input-ends", Cargo::Fails);
+    let mut runner = course
+        .command(&["go", "join/wait_for_both"])
+        .process_group(0)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(runner.stdout.take().unwrap());
+    let mut seen = String::new();
+    let mut read_until = |what: &str, seen: &mut String| {
+        let from = seen.len();
+        while !seen[from..].contains(what) {
+            if stdout.read_line(seen).unwrap() == 0 {
+                return false;
+            }
+        }
+        true
+    };
+    // The folder is watched before the first check starts.
+    let watching = read_until("to check it again", &mut seen);
+    if watching {
+        std::fs::write(course.file(STARTER), course.read(STARTER) + EDITED).unwrap();
+    }
+    let checked_again = watching && read_until("Checking...", &mut seen);
+    killpg(Pid::from_raw(runner.id() as i32), Signal::SIGINT).unwrap();
+    runner.wait().unwrap();
+    assert!(checked_again, "the runner stopped watching:\n{seen}");
+    assert!(!seen.contains("No more input"), "{seen}");
+}
+
+#[test]
 fn the_runner_names_its_own_keys() {
     let course = Course::new("keys", Cargo::Fails);
     let ran = course.learn(

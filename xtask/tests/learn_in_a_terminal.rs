@@ -326,6 +326,15 @@ fn a_learner_fails_takes_a_hint_fixes_passes_moves_on_lists_resets_and_quits() {
     runner.press("n");
     runner.wait_for(&[&header(2), "✗ Not yet", KEY_BAR], FIRST_BUILD);
 
+    // The list and back (q): the screen as it was, not checked again.
+    let before = runner.printed.len();
+    runner.press("l");
+    runner.wait_for(&["━━ Exercises ━━"], A_KEY);
+    runner.press("q");
+    let screen = runner.wait_for(&[&header(2), "✗ Not yet", KEY_BAR], A_KEY);
+    let since = String::from_utf8_lossy(&runner.printed[before..]).into_owned();
+    assert!(!since.contains("Checking..."), "checked again:\n{screen}");
+
     // The list opens on the current exercise, selected.
     runner.press("l");
     let all = format!("showing: all ({})", total());
@@ -395,8 +404,9 @@ fn a_hang_is_stopped_within_its_limit_and_leaves_nothing_running() {
     let _one = fresh_copy();
     let mut runner = Runner::start("", &["go", "add_thread/start_both_first"]);
     let screen = runner.wait_for(&["⏱ Stopped after 5 s", KEY_BAR], FIRST_BUILD);
-    // The report is folded: the task above it and the keys below stay.
-    assert!(screen.contains(&header(3)), "{screen}");
+    // The report is folded: the task above it (from the top row) and the
+    // keys below stay.
+    assert!(runner.row(0).contains(&header(3)), "{screen}");
     assert!(screen.contains("In this exercise:"), "{screen}");
     assert!(screen.contains("m shows the whole report"), "{screen}");
     assert_eq!(programs_left(), Vec::<String>::new());
@@ -446,6 +456,13 @@ fn a_broken_sibling_blocks_nothing_and_a_compile_error_is_shown_whole() {
     assert!(screen.contains("\"forty-two\""), "{screen}");
     assert!(screen.contains("expected `u32`, found `&str`"), "{screen}");
     assert!(!runner.everything().contains("overbooked.rs"), "{screen}");
+
+    // The list and back (q): the compiler's message, which is not kept, is
+    // on the screen again, checked again.
+    runner.press("l");
+    runner.wait_for(&["━━ Exercises ━━"], A_KEY);
+    runner.press("q");
+    runner.wait_for(&["error[E0308]: mismatched types", KEY_BAR], A_KEY);
     runner.press("q");
     assert_eq!(runner.exit_status(), 0);
 }
