@@ -278,6 +278,8 @@ mod tests {
         assert_eq!(selected(&list), "lesson/exercise_06");
         list.press(KeyCode::PageDown, 10);
         assert_eq!(selected(&list), "lesson/exercise_16");
+        list.press(KeyCode::PageUp, 4);
+        assert_eq!(selected(&list), "lesson/exercise_12");
         list.press(KeyCode::End, 10);
         assert_eq!(selected(&list), "lesson/exercise_30");
         list.press(KeyCode::Down, 10);
