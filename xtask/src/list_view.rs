@@ -354,8 +354,8 @@ mod tests {
             let message = "A message as long as a question: does it take two lines, \
                            or more than two, at eighty columns? [y/N]";
             let (lines, selected_line) = list.lines(message, 80, 24);
-            // The cursor's line is the 24th.
-            assert!(lines.len() <= 23, "{} lines", lines.len());
+            // The cursor's line is the 24th, and no other row is left empty.
+            assert_eq!(lines.len(), 23, "{lines:#?}");
             assert!(lines.iter().all(|line| line.chars().count() <= 80));
             let at = selected_line.expect("the selection is off the screen");
             assert!(lines[at].contains(&selected(&list)), "{lines:?}");
