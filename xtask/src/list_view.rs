@@ -193,12 +193,9 @@ impl ListView {
         let page = Self::page(height);
         let at = shown.iter().position(|&row| row == self.selected);
         if let Some(at) = at {
-            // Scroll as little as keeps the selection on screen.
-            if at < self.top {
-                self.top = at;
-            } else if at >= self.top + page {
-                self.top = at + 1 - page;
-            }
+            // Scroll as little as keeps the selection on screen: the top row
+            // not below it, and not more than a page above it.
+            self.top = self.top.min(at).max((at + 1).saturating_sub(page));
         }
         self.top = self.top.min(shown.len().saturating_sub(page));
         let mut selected_line = None;
@@ -369,6 +366,37 @@ mod tests {
                 .iter()
                 .any(|line| line.contains("more above, 0 more below"))
         );
+    }
+
+    #[test]
+    fn the_list_scrolls_as_little_as_keeps_the_selection_on_screen() {
+        let mut list = ListView::new(rows(), "lesson/exercise_01");
+        let page = ListView::page(24);
+        // The screen's line of exercise `at` (line 0 is the header), when
+        // the list is scrolled to `top`, and the line of rows not shown.
+        let check = |list: &mut ListView, at: usize, top: usize| {
+            let (lines, selected_line) = list.lines("", 80, 24);
+            assert_eq!(
+                selected_line,
+                Some(1 + at - top),
+                "exercise {at}: {lines:#?}"
+            );
+            let not_shown =
+                format!("  ({top} more above, {} more below)", 30 - page - top);
+            assert_eq!(lines[1 + page], not_shown, "exercise {at}");
+        };
+        check(&mut list, 0, 0);
+        // Down: the selection moves down the screen, then the rows scroll
+        // under it one at a time.
+        for at in 1..30 {
+            list.press(KeyCode::Down, page);
+            check(&mut list, at, (at + 1).saturating_sub(page));
+        }
+        // Up: the rows stay until the selection reaches the top row.
+        for at in (0..29).rev() {
+            list.press(KeyCode::Up, page);
+            check(&mut list, at, at.min(30 - page));
+        }
     }
 
     #[test]
