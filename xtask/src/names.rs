@@ -258,6 +258,9 @@ mod tests {
         );
         assert_eq!(likely(&ids(), "bogus"), None);
         assert_eq!(likely(&ids(), "x"), None);
+        // Two edits from "join" are within two, but as many as the letters
+        // typed: too far to be a typo.
+        assert_eq!(likely(&ids(), "jn"), None);
     }
 
     #[test]
