@@ -152,7 +152,7 @@ fn closeness(id: &str, wanted: &str) -> Closeness {
 }
 
 /// The word of `words` that `typed` is most likely a typo of, if it is
-/// close enough: at most two edits away, and fewer edits than half its
+/// close enough: at most two edits away, and no more edits than half its
 /// letters (so that "g" is not taken for "go", nor "x" for anything).
 pub fn closest_word<'a>(words: &[&'a str], typed: &str) -> Option<&'a str> {
     let typed = typed.trim().to_lowercase();
@@ -241,6 +241,7 @@ mod tests {
         assert_eq!(closest_word(&words, "chek"), Some("check"));
         assert_eq!(closest_word(&words, "rest"), Some("reset"));
         assert_eq!(closest_word(&words, "g"), None);
+        assert_eq!(closest_word(&words, "og"), Some("go"));
         assert_eq!(closest_word(&words, "bogus"), None);
         assert_eq!(closest_word(&words, "lock/overbooked"), None);
     }
@@ -261,6 +262,9 @@ mod tests {
         // Two edits from "join" are within two, but as many as the letters
         // typed: too far to be a typo.
         assert_eq!(likely(&ids(), "jn"), None);
+        // One edit in two letters is half of them: a typo still.
+        let short = ["pool/map".to_owned()];
+        assert_eq!(likely(&short, "ap").as_deref(), Some("pool/map"));
     }
 
     #[test]
