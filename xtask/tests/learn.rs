@@ -368,6 +368,36 @@ fn a_reset_answered_on_a_terminal_adds_no_blank_line() {
 }
 
 #[test]
+fn on_a_terminal_lines_are_wrapped_to_its_width() {
+    let course = Course::new("width", Cargo::Fails);
+    let args = ["hint", "join/wait_for_both"];
+    let widest = |text: &str| text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    // To a pipe: 80 columns, wider than the terminal below.
+    let piped = course.learn(&args, "");
+    assert!(widest(&piped.stdout) > 60, "{}", piped.stdout);
+
+    // The terminal is made 60 columns wide before xtask starts.
+    let xtask = course.command(&args);
+    let mut command = Command::new("sh");
+    command
+        .args(["-c", "stty cols 60 rows 24 && exec \"$@\"", "sh"])
+        .arg(xtask.get_program())
+        .args(xtask.get_args())
+        .current_dir(&course.root)
+        .envs(
+            xtask
+                .get_envs()
+                .filter_map(|(key, value)| Some((key, value?))),
+        );
+    let mut session = OsSession::spawn(command).unwrap();
+    session.set_expect_timeout(Some(Duration::from_secs(60)));
+    let shown = session.expect(Eof).expect("xtask does not end");
+    let shown = text(shown.get(0).unwrap_or_default()).replace('\r', "");
+    assert!(shown.contains("Hint for join/wait_for_both"), "{shown}");
+    assert!(widest(&shown) <= 60, "{shown}");
+}
+
+#[test]
 fn the_list_heads_each_lesson_once_and_marks_the_current_and_the_done() {
     let course = Course::new("list", Cargo::Fails);
     std::fs::write(
