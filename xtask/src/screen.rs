@@ -177,6 +177,13 @@ mod tests {
     }
 
     #[test]
+    fn a_line_indented_past_half_the_width_wraps_from_the_margin() {
+        let words = "one two three four five six";
+        let lines = wrap(&format!("{}{words}", " ".repeat(12)), 20);
+        assert_eq!(lines, ["one two three four", "five six"]);
+    }
+
+    #[test]
     fn only_a_word_wider_than_the_line_is_cut() {
         let path = "x".repeat(100);
         let lines = wrap(&format!("file {path}"), 80);
