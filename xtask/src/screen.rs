@@ -119,12 +119,10 @@ pub fn progress_bar(done: usize, total: usize, cells: usize) -> String {
 /// fills a cell, and the bar is full only when all are done, so that the
 /// bar never says less or more than the count beside it.
 pub fn bar(done: usize, total: usize, cells: usize) -> String {
+    // Rounded down, the bar is full only when all are done.
     let mut filled = (done * cells).checked_div(total).unwrap_or(0).min(cells);
     if done > 0 && filled == 0 {
         filled = 1;
-    }
-    if done < total && filled == cells {
-        filled = cells.saturating_sub(1);
     }
     format!("{}{}", "▓".repeat(filled), "░".repeat(cells - filled))
 }
@@ -181,6 +179,9 @@ mod tests {
         let words = "one two three four five six";
         let lines = wrap(&format!("{}{words}", " ".repeat(12)), 20);
         assert_eq!(lines, ["one two three four", "five six"]);
+        // Half the width is not past it: the indentation stays.
+        let lines = wrap(&format!("{}{words}", " ".repeat(10)), 20);
+        assert_eq!(lines[0], format!("{}one two", " ".repeat(10)));
     }
 
     #[test]
