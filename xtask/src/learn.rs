@@ -1028,16 +1028,8 @@ mod tests {
 
     #[test]
     fn a_file_is_the_same_however_its_path_is_spelled() {
-        /// A folder of this test's own, gone when the test ends, passed or not.
-        struct Scratch(PathBuf);
-        impl Drop for Scratch {
-            fn drop(&mut self) {
-                let _ = std::fs::remove_dir_all(&self.0);
-            }
-        }
-        let dir =
-            std::env::temp_dir().join(format!("xtask-same-file-{}", std::process::id()));
-        let scratch = Scratch(dir.clone());
+        let folder = crate::progress::tests::Folder::new("same-file");
+        let dir = &folder.0;
         std::fs::create_dir_all(dir.join("sub")).unwrap();
         let (file, other) = (dir.join("a.rs"), dir.join("b.rs"));
         std::fs::write(&file, "").unwrap();
@@ -1045,7 +1037,6 @@ mod tests {
         assert!(same_file(&file, &file));
         assert!(same_file(&file, &dir.join("sub/../a.rs")));
         assert!(!same_file(&file, &other));
-        drop(scratch);
     }
 
     fn course() -> Course {

@@ -189,7 +189,7 @@ impl ProgressFile {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn ids() -> Vec<String> {
@@ -205,10 +205,10 @@ mod tests {
 
     /// A folder of its own under the system's temporary folder, removed at
     /// the end of the test.
-    struct Folder(PathBuf);
+    pub(crate) struct Folder(pub(crate) PathBuf);
 
     impl Folder {
-        fn new(test: &str) -> Folder {
+        pub(crate) fn new(test: &str) -> Folder {
             let path = std::env::temp_dir()
                 .join(format!("xtask-progress-{test}-{}", std::process::id()));
             let _ = std::fs::remove_dir_all(&path);
