@@ -412,6 +412,19 @@ fn a_hang_is_stopped_within_its_limit_and_leaves_nothing_running() {
     assert_eq!(programs_left(), Vec::<String>::new());
     runner.press("m");
     runner.wait_for(&["Run it yourself (Ctrl-C stops it)"], A_KEY);
+
+    // A reset checks again, with a notice under the task: the report is
+    // folded to the rows the task, the notice and the keys leave it.
+    runner.press("reset\r");
+    runner.wait_for(&["Reset it? [y/N]"], A_KEY);
+    runner.press("y\r");
+    let notice = "start_both_first.rs is back to its starter";
+    let screen = runner.wait_for(&[notice, "m shows the whole report", KEY_BAR], A_KEY);
+    assert!(runner.row(0).contains(&header(3)), "{screen}");
+    // The keys on the 23rd row, the cursor on the last.
+    assert!(runner.row(22).contains(KEY_BAR), "{screen}");
+    assert_eq!(programs_left(), Vec::<String>::new());
+
     runner.press("q");
     assert_eq!(runner.exit_status(), 0);
     assert_eq!(programs_left(), Vec::<String>::new());
